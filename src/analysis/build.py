@@ -1,0 +1,289 @@
+"""The pipeline: fetch → process → run notebooks (papermill) → render (Jupyter Book, execution off).
+
+``book/runs.yml`` declares the book: parts, prose pages and notebook runs (notebook × parameters). It drives both
+the papermill runs and ``_toc.yml`` (generated, committed, and checked by a test to match).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from analysis import config
+from analysis.params import validate
+from analysis.storage import atomic_write_json, atomic_write_text
+
+# ---------------------------------------------------------------- the run list
+
+
+class Run(BaseModel):
+    """One notebook run: notebook × parameters, written to ``book/generated/executed/<id>.ipynb``."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+(__[A-Za-z0-9_-]+)?$")
+    notebook: str
+    title: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    page: str | None = None
+    run: Run | None = None
+    sections: list[Entry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one(self) -> Entry:
+        if (self.page is None) == (self.run is None):
+            raise ValueError("each entry has exactly one of `page` or `run`")
+        return self
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    caption: str
+    chapters: list[Entry]
+
+
+class Book(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    root: str
+    parts: list[Part]
+
+    def runs(self) -> list[Run]:
+        out: list[Run] = []
+
+        def walk(entries: list[Entry]) -> None:
+            for e in entries:
+                if e.run:
+                    out.append(e.run)
+                walk(e.sections)
+
+        for part in self.parts:
+            walk(part.chapters)
+        return out
+
+
+def load_book(path: Path | None = None) -> Book:
+    """Read ``book/runs.yml``; every run's parameters are validated (names and types) here."""
+    path = path or config.runs_file()
+    book = Book.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    ids = [r.id for r in book.runs()]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{path}: duplicate run ids {dupes}")
+    for r in book.runs():
+        validate(r.notebook, r.parameters, check_data=False)
+    return book
+
+
+def executed_rel(run_id: str) -> str:
+    return f"book/generated/executed/{run_id}"
+
+
+def toc_yaml(book: Book) -> str:
+    """``_toc.yml`` text for the book (Jupyter Book 1 ``jb-book`` format)."""
+
+    def entry(e: Entry) -> dict:
+        d: dict[str, Any] = {"file": e.page if e.page else executed_rel(e.run.id)}
+        if e.run and e.run.title:
+            d["title"] = e.run.title
+        if e.sections:
+            d["sections"] = [entry(s) for s in e.sections]
+        return d
+
+    toc = {"format": "jb-book", "root": book.root,
+           "parts": [{"caption": p.caption, "chapters": [entry(c) for c in p.chapters]} for p in book.parts]}
+    header = "# Generated from book/runs.yml by `python -m analysis toc`; do not edit by hand.\n"
+    return header + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
+
+
+def write_toc(book: Book | None = None) -> Path:
+    path = config.project_root() / "_toc.yml"
+    atomic_write_text(path, toc_yaml(book or load_book()))
+    return path
+
+
+# ---------------------------------------------------------------- running notebooks
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for pkg in ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "papermill", "jupyter-book"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.project_root(), capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None) -> dict[str, Any]:
+    """Execute one run with papermill (after validating its parameters against the data).
+
+    Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, versions).
+    Retries once when the kernel fails to start (a known papermill race under parallel load).
+    """
+    import papermill as pm
+
+    params = validate(run.notebook, run.parameters)
+    src = config.notebooks_dir() / f"{run.notebook}.ipynb"
+    out_dir = output_dir or config.executed_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{run.id}.ipynb"
+    tmp = out_dir / f".{run.id}.tmp.ipynb"
+    os.environ["ANALYSIS_RUN_ID"] = run.id
+    os.environ["ANALYSIS_COMMIT"] = commit
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    start = time.perf_counter()
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3", cwd=str(src.parent),
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            )
+            break
+        except RuntimeError as exc:  # "Kernel didn't respond in 60 seconds" / "Kernel died before replying"
+            tmp.unlink(missing_ok=True)
+            if attempt == 2 or "Kernel" not in str(exc):
+                raise
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    os.replace(tmp, target)
+    return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
+            "seconds": round(time.perf_counter() - start, 2),
+            "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
+            "versions": _versions(), "output": str(target.relative_to(config.project_root()))}
+
+
+def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int = 2,
+            log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Execute runs in parallel worker processes (or any ``concurrent.futures.Executor``, e.g. a
+    ``dask.distributed`` client's ``get_executor()``). Raises after all runs finished if any failed."""
+    commit = git_commit()
+    own = executor is None
+    executor = executor or cf.ProcessPoolExecutor(max_workers=workers)
+    records: dict[str, dict] = {}
+    errors: list[str] = []
+    try:
+        futures = {executor.submit(execute_run, r, commit): r for r in runs}
+        for fut in cf.as_completed(futures):
+            r = futures[fut]
+            try:
+                rec = fut.result()
+                records[r.id] = rec
+                log(f"ran {r.id:40s} {rec['seconds']:6.1f} s")
+            except Exception as exc:  # report every failure, then fail
+                errors.append(f"{r.id}: {type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc) else ''}")
+                log(f"FAILED {r.id}: {exc}")
+    finally:
+        if own:
+            executor.shutdown()
+    if errors:
+        raise RuntimeError("notebook run(s) failed:\n  " + "\n  ".join(errors))
+    ordered = [records[r.id] for r in runs]
+    _write_status(ordered)
+    return ordered
+
+
+def _write_status(records: list[dict[str, Any]]) -> None:
+    path = config.generated_dir() / "runs.json"
+    existing: dict[str, dict] = {}
+    if path.exists():
+        import json
+
+        existing = {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+    existing.update({r["id"]: r for r in records})
+    atomic_write_json(path, sorted(existing.values(), key=lambda r: r["id"]))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render(log: Callable[[str], None] = print) -> Path:
+    """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``."""
+    from analysis import pages
+
+    pages.write_generated_pages()
+    write_toc()
+    cmd = [sys.executable, "-m", "jupyter_book", "build", str(config.project_root()), "-W", "-n",
+           "--keep-going", "--builder", "html"]
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.run(cmd, cwd=config.project_root(), capture_output=True, text=True, env=env)
+    report = config.build_dir() / "render.log"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(proc.stdout + "\n" + proc.stderr, encoding="utf-8")
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
+        raise RuntimeError(f"jupyter-book build failed (exit {proc.returncode}); full log in {report}:\n{tail}")
+    index = config.html_dir() / "index.html"
+    log(f"rendered {index}")
+    return index
+
+
+# ---------------------------------------------------------------- committed notebooks (reviewers' contract)
+
+HEADLINE_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def refresh_notebook(notebook: str) -> Path:
+    """Re-execute ``notebooks/<notebook>.ipynb`` with its default parameters and commit-ready outputs:
+    only the cells marked ``# NBVAL_CHECK_OUTPUT`` keep their (text) outputs; everything else is stripped, so
+    that a changed headline number shows up in the diff and fails ``pytest --nbval-lax`` until refreshed."""
+    import nbformat
+    import papermill as pm
+
+    src = config.notebooks_dir() / f"{notebook}.ipynb"
+    tmp = src.with_name(f".{notebook}.refresh.ipynb")
+    os.environ.setdefault("ANALYSIS_RUN_ID", f"{notebook}__refresh")
+    try:
+        pm.execute_notebook(str(src), str(tmp), kernel_name="python3", cwd=str(src.parent), progress_bar=False)
+        executed = nbformat.read(tmp, as_version=4)
+    finally:
+        tmp.unlink(missing_ok=True)
+    original = nbformat.read(src, as_version=4)
+    # papermill adds no injected cell without parameters; keep the original cell list and copy outputs by index
+    for cell, done in zip(original.cells, executed.cells, strict=True):
+        if cell.cell_type != "code":
+            continue
+        keep = cell.source.lstrip().startswith(HEADLINE_MARK)
+        cell.outputs = [_text_only(o) for o in done.outputs if _is_text(o)] if keep else []
+        cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+    original.metadata.pop("papermill", None)
+    nbformat.validate(original)
+    atomic_write_text(src, nbformat.writes(original) + "\n")
+    return src
+
+
+def _is_text(output: dict) -> bool:
+    return output.get("output_type") == "stream" and output.get("name") == "stdout" or (
+        output.get("output_type") == "execute_result" and "text/plain" in output.get("data", {}))
+
+
+def _text_only(output: dict) -> dict:
+    if output.get("output_type") == "execute_result":
+        output["data"] = {"text/plain": output["data"]["text/plain"]}
+        output["metadata"] = {}
+        output["execution_count"] = None
+    return output

@@ -1,0 +1,77 @@
+"""Data coverage of a processed table: which countries and years have values, how much is missing, which flags.
+
+Shares are in percent (0-100) of the table's rows; missing means Eurostat's ``:`` (empty value), never zero.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+import pandas as pd
+
+from analysis.eurostat import FLAG_MEANINGS
+from analysis.params import NotebookParams, register
+
+#: Tables with ``geo`` and ``year`` columns that the coverage notebook can describe, with their value column.
+COVERAGE_TABLES: dict[str, str] = {
+    "ai_adoption": "value",
+    "employment_by_occupation": "value_thousands",
+    "employment_by_occupation_sector": "value_thousands",
+}
+
+
+@register
+class CoverageParams(NotebookParams):
+    """Parameters of ``notebooks/data_coverage.ipynb``."""
+
+    notebook: ClassVar[str] = "data_coverage"
+    table: Literal["ai_adoption", "employment_by_occupation", "employment_by_occupation_sector"] = "ai_adoption"
+
+
+def value_column(table: str) -> str:
+    return COVERAGE_TABLES[table]
+
+
+def summary(frame: pd.DataFrame, value: str) -> dict[str, float | int]:
+    """Counts of rows, countries, years and missing values; ``missing_pct`` in percent of rows."""
+    n = len(frame)
+    missing = int(frame[value].isna().sum())
+    return {
+        "rows": n,
+        "geos": int(frame["geo"].nunique()),
+        "years": int(frame["year"].nunique()),
+        "first_year": int(frame["year"].min()),
+        "last_year": int(frame["year"].max()),
+        "missing": missing,
+        "missing_pct": 100.0 * missing / n if n else float("nan"),
+        "flagged": int((frame["flag"] != "").sum()),
+    }
+
+
+def coverage_matrix(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    """Percent of rows with a value, by geo (rows) × year (columns). Geos absent in a year are NaN."""
+    have = frame.assign(_has=frame[value].notna().astype(float) * 100.0)
+    return have.pivot_table(index="geo", columns="year", values="_has", aggfunc="mean").sort_index()
+
+
+def flag_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows per flag (``""`` = no flag excluded), with the flag's meaning, by year. Columns: flag, meaning, year,
+    rows."""
+    flagged = frame[frame["flag"] != ""]
+    out = flagged.groupby(["flag", "year"], as_index=False).size().rename(columns={"size": "rows"})
+    out.insert(1, "meaning", out["flag"].map(lambda f: describe_flag(f)))
+    return out.sort_values(["flag", "year"]).reset_index(drop=True)
+
+
+def describe_flag(flag: str) -> str:
+    """Meaning of a (possibly combined) Eurostat flag, e.g. ``"bu"`` → "break in time series; low reliability"."""
+    if flag in FLAG_MEANINGS:
+        return FLAG_MEANINGS[flag]
+    parts = [FLAG_MEANINGS.get(ch, f"unknown flag {ch!r}") for ch in flag]
+    return "; ".join(parts)
+
+
+def missing_by_geo(frame: pd.DataFrame, value: str) -> pd.Series:
+    """Percent of rows missing, by geo, highest first."""
+    share = frame.groupby("geo")[value].apply(lambda s: 100.0 * s.isna().mean())
+    return share.sort_values(ascending=False, kind="mergesort")

@@ -1,0 +1,66 @@
+"""Pages generated from data: the *Data sources* page (from ``sources.yml`` and each file's provenance) and the
+downloads of the processed tables. Written to ``book/generated/`` (git-ignored) at render time."""
+
+from __future__ import annotations
+
+import json
+
+from analysis import config
+from analysis.sources import load_registry, provenance_path
+from analysis.storage import atomic_write_bytes, atomic_write_text
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def data_sources_md() -> str:
+    """Markdown of the Data sources page: one section per source with its files, checksums and vintages."""
+    registry = load_registry()
+    lines = [
+        "# Data sources",
+        "",
+        "Every number in this book is computed from the files below, fetched by `python -m analysis fetch` "
+        "and verified against the sha256 pinned in `sources.yml`. This page is generated from that registry "
+        "and from the provenance record written beside each fetched file.",
+        "",
+        "| Source | Producer | Vintage | Licence |",
+        "|---|---|---|---|",
+    ]
+    for s in registry.sources:
+        lines.append(f"| [{_md_escape(s.title)}](#{s.id}) | {_md_escape(s.producer)} | {_md_escape(s.vintage)} "
+                     f"| {_md_escape(s.licence)} |")
+    for s in registry.sources:
+        lines += ["", f"({s.id})=", f"## {s.title}", "",
+                  f"- **Id**: `{s.id}`", f"- **Producer**: {s.producer}", f"- **Citation**: {s.citation}",
+                  f"- **Attribution**: {s.attribution}", f"- **Licence**: {s.licence}",
+                  f"- **Official page**: <{s.url}>", f"- **Vintage**: {s.vintage}; accessed {s.date_accessed}",
+                  f"- **Coverage**: {s.coverage}", f"- **Known gaps and caveats**: {s.gaps}", "",
+                  "| File | Layout | sha256 (pinned) | Fetched from | Status |", "|---|---|---|---|---|"]
+        for f in s.files:
+            prov_file = provenance_path(s.id, f.name)
+            if prov_file.exists():
+                prov = json.loads(prov_file.read_text(encoding="utf-8"))
+                origin = prov["obtained_from"]
+                status = "pinned file" if prov["pinned"] else (
+                    f"**newer vintage than pinned** (sha256 `{prov['sha256'][:16]}…`, retrieved "
+                    f"{prov['retrieved_at'][:10]})")
+            else:
+                origin, status = "not fetched", "not fetched"
+            lines.append(f"| `{_md_escape(f.name)}` | {f.layout} | `{f.sha256}` | {origin} | {status} |")
+    lines += ["", "Processed tables (CSV with a `.meta.json` description) can be downloaded here:", ""]
+    for csv in sorted(config.processed_dir().glob("*.csv")):
+        lines.append(f"- [{csv.name}](../../data/{csv.name}) ([metadata](../../data/{csv.stem}.meta.json))")
+    return "\n".join(lines) + "\n"
+
+
+def copy_processed_downloads() -> None:
+    """Copy the processed tables and their metadata into the site (``/data/``)."""
+    target = config.site_extra_dir() / "data"
+    for path in sorted(config.processed_dir().glob("*.csv")) + sorted(config.processed_dir().glob("*.meta.json")):
+        atomic_write_bytes(target / path.name, path.read_bytes())
+
+
+def write_generated_pages() -> None:
+    atomic_write_text(config.generated_dir() / "data_sources.md", data_sources_md())
+    copy_processed_downloads()

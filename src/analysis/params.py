@@ -1,0 +1,115 @@
+"""Parameters of each notebook, validated by the package before any work (papermill does not validate).
+
+An unknown name, a wrong type or a value absent from the data raises :class:`ParameterError`, whose message
+names the notebook, the parameter and the valid choices. Each notebook's second cell calls
+:func:`validate` with its ``parameters`` cell's values; ``python -m analysis run`` calls it before papermill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, get_args
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+
+class ParameterError(ValueError):
+    """Invalid notebook parameters; the message lists what is valid."""
+
+
+class NotebookParams(BaseModel):
+    """Base of every notebook's parameters: strict types, unknown names forbidden."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    notebook: ClassVar[str] = ""
+
+    def check_data(self) -> None:
+        """Checks against the data (countries, years…); subclasses override. Raise :class:`ParameterError`."""
+
+
+_REGISTRY: dict[str, type[NotebookParams]] = {}
+
+
+def register(model: type[NotebookParams]) -> type[NotebookParams]:
+    """Class decorator: make ``model`` the parameter model of ``model.notebook``."""
+    _REGISTRY[model.notebook] = model
+    return model
+
+
+def model_for(notebook: str) -> type[NotebookParams]:
+    _load_all()
+    try:
+        return _REGISTRY[notebook]
+    except KeyError:
+        raise ParameterError(f"unknown notebook {notebook!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def notebooks() -> list[str]:
+    _load_all()
+    return sorted(_REGISTRY)
+
+
+def _load_all() -> None:
+    # Each domain module registers its own notebook's model on import.
+    import importlib
+
+    for mod in ("analysis.coverage", "analysis.adoption", "analysis.dialogues", "analysis.exposure",
+                "analysis.profiles"):
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:
+                raise
+
+
+def choice_error(notebook: str, name: str, value: Any, valid: Iterable[Any]) -> ParameterError:
+    """The standard message for a value outside the valid choices."""
+    valid = list(valid)
+    shown = ", ".join(map(str, valid[:60])) + (" …" if len(valid) > 60 else "")
+    return ParameterError(f"{notebook}: parameter {name}={value!r} is not valid; choose one of: {shown}")
+
+
+def validate(notebook: str, values: dict[str, Any], check_data: bool = True) -> NotebookParams:
+    """Validate a notebook's parameters: names, types, then (optionally) values against the data."""
+    model = model_for(notebook)
+    unknown = sorted(set(values) - set(model.model_fields))
+    if unknown:
+        raise ParameterError(
+            f"{notebook}: unknown parameter(s) {', '.join(unknown)}; valid parameters: "
+            + ", ".join(f"{n} ({_type_name(f.annotation)})" for n, f in model.model_fields.items())
+        )
+    try:
+        params = model(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'value'}={e.get('input')!r}: {e['msg']}" for e in exc.errors()
+        )
+        raise ParameterError(f"{notebook}: invalid parameter(s): {problems}") from None
+    if check_data:
+        params.check_data()
+    return params
+
+
+def coerce_cli(notebook: str, name: str, text: str) -> Any:
+    """Turn a ``-p name value`` string from the command line into the parameter's declared type."""
+    model = model_for(notebook)
+    if name not in model.model_fields:
+        raise ParameterError(f"{notebook}: unknown parameter {name}; valid parameters: "
+                             + ", ".join(model.model_fields))
+    ann = model.model_fields[name].annotation
+    if text.strip().lower() in ("none", "null") and type(None) in get_args(ann):
+        return None
+    try:
+        return TypeAdapter(ann).validate_strings(text, strict=False)
+    except ValidationError:
+        raise ParameterError(
+            f"{notebook}: parameter {name} expects {_type_name(ann)}, got {text!r}"
+        ) from None
+
+
+def _type_name(annotation: Any) -> str:
+    if annotation is None:
+        return "None"
+    name = getattr(annotation, "__name__", None)
+    return name if name and name != "Literal" and "|" not in str(annotation) else str(annotation).replace(
+        "typing.", "")

@@ -1,0 +1,71 @@
+"""Atomic, deterministic writes.
+
+Every file the pipeline writes goes through here: the bytes go to a temporary file in the target's directory,
+are flushed to disk, then renamed over the target (``os.replace`` is atomic on POSIX). A crash or an exception
+half-way leaves the previous file untouched and no partial file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; returns ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text atomically (``\\n`` line endings)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def json_text(obj: Any) -> str:
+    """Deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def atomic_write_json(path: Path, obj: Any) -> Path:
+    return atomic_write_text(path, json_text(obj))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Deterministic CSV bytes: no index, ``\\n`` endings, floats with ``repr`` precision, NaN as empty."""
+    return frame.to_csv(index=False, lineterminator="\n", float_format=None).encode("utf-8")
+
+
+def atomic_write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    return atomic_write_bytes(path, csv_bytes(frame))
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
