@@ -252,12 +252,32 @@ TABLES: list[Table] = [
 ]
 
 
+#: Domain modules that may declare more processed tables in a ``PROCESSED_TABLES`` list.
+EXTRA_TABLE_MODULES = ("analysis.adoption", "analysis.dialogues", "analysis.exposure")
+
+
+def all_tables() -> list[Table]:
+    """The foundation's tables, then those declared by the chapters' modules (in that order)."""
+    import importlib
+
+    tables = list(TABLES)
+    for mod in EXTRA_TABLE_MODULES:
+        try:
+            module = importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:
+                raise
+            continue
+        tables += list(getattr(module, "PROCESSED_TABLES", []))
+    return tables
+
+
 def table_names() -> list[str]:
-    return [t.name for t in TABLES]
+    return [t.name for t in all_tables()]
 
 
 def get_table(name: str) -> Table:
-    for t in TABLES:
+    for t in all_tables():
         if t.name == name:
             return t
     raise KeyError(f"unknown processed table {name!r}; known: {', '.join(table_names())}")
@@ -312,7 +332,7 @@ def build_table(table: Table) -> tuple[bytes, bytes]:
 
 def process(names: list[str] | None = None, log=print) -> dict[str, Path]:
     """Build every (or the named) processed table; validate all, then write all atomically."""
-    chosen = [get_table(n) for n in names] if names else TABLES
+    chosen = [get_table(n) for n in names] if names else all_tables()
     built = {t.name: build_table(t) for t in chosen}  # any error here leaves data/processed untouched
     out: dict[str, Path] = {}
     for name, (data, meta) in built.items():
