@@ -55,5 +55,6 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "sources.yml", root / "sources.yml")
     shutil.copytree(ROOT / "data" / "raw" / "strategy", root / "data" / "raw" / "strategy")
     (root / "data" / "processed").mkdir(parents=True)
+    shutil.copytree(ROOT / "book", root / "book", ignore=shutil.ignore_patterns("generated"))
     monkeypatch.setenv("ANALYSIS_ROOT", str(root))
     return root

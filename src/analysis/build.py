@@ -168,11 +168,29 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+    _tag_for_readers(tmp)
     os.replace(tmp, target)
     return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
             "seconds": round(time.perf_counter() - start, 2),
             "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
             "versions": _versions(), "output": str(target.relative_to(config.project_root()))}
+
+
+def _tag_for_readers(path: Path) -> None:
+    """Readers see findings first: code inputs collapsed (``hide-input``), the parameter cells removed from the
+    page (their values are shown in the execution-status page)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.setdefault("tags", [])
+        if "parameters" in tags and any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells):
+            tags.append("remove-cell")  # the defaults, overridden by the injected cell that follows
+        elif "hide-input" not in tags and "remove-input" not in tags:
+            tags.append("hide-input")
+    nbformat.write(nb, path)
 
 
 def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int = 2,
@@ -225,7 +243,7 @@ def render(log: Callable[[str], None] = print) -> Path:
 
     pages.write_generated_pages()
     write_toc()
-    cmd = [sys.executable, "-m", "jupyter_book", "build", str(config.project_root()), "-W", "-n",
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(config.project_root()), "-W", "-n",
            "--keep-going", "--builder", "html"]
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
     proc = subprocess.run(cmd, cwd=config.project_root(), capture_output=True, text=True, env=env)

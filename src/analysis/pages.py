@@ -50,13 +50,15 @@ def data_sources_md() -> str:
             lines.append(f"| `{_md_escape(f.name)}` | {f.layout} | `{f.sha256}` | {origin} | {status} |")
     lines += ["", "Processed tables (CSV with a `.meta.json` description) can be downloaded here:", ""]
     for csv in sorted(config.processed_dir().glob("*.csv")):
-        lines.append(f"- [{csv.name}](../../data/{csv.name}) ([metadata](../../data/{csv.stem}.meta.json))")
+        # raw HTML links: these files are copied to the site root by html_extra_path, not Sphinx documents
+        lines.append(f'- <a href="../../tables/{csv.name}">{csv.name}</a> '
+                     f'(<a href="../../tables/{csv.stem}.meta.json">metadata</a>)')
     return "\n".join(lines) + "\n"
 
 
 def copy_processed_downloads() -> None:
-    """Copy the processed tables and their metadata into the site (``/data/``)."""
-    target = config.site_extra_dir() / "data"
+    """Copy the processed tables and their metadata into the site (``/tables/``)."""
+    target = config.site_extra_dir() / "tables"
     for path in sorted(config.processed_dir().glob("*.csv")) + sorted(config.processed_dir().glob("*.meta.json")):
         atomic_write_bytes(target / path.name, path.read_bytes())
 

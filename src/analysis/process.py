@@ -33,6 +33,8 @@ class Table:
     unit: str
     processing: str
     columns: dict[str, str] = field(default_factory=dict)
+    #: How to read the CSV back with its intended dtypes (default: :func:`read_processed_csv`).
+    read: Callable[[Path], pd.DataFrame] | None = None
 
 
 def _file(source_id: str, index: int = 0) -> tuple[Path, str]:
@@ -191,6 +193,12 @@ def _annex_schema(name: str) -> pa.DataFrameSchema:
     return getattr(annexes, name)
 
 
+def _annex_loader(name: str) -> Callable[[Path], pd.DataFrame]:
+    from analysis import annexes
+
+    return getattr(annexes, name)
+
+
 class _Lazy:
     """A schema imported on first use (the modules behind it are optional at import time)."""
 
@@ -244,11 +252,13 @@ TABLES: list[Table] = [
     Table("dialogues", build_dialogues, (), _Lazy(lambda: _annex_schema("DIALOGUES_SCHEMA")), ("dialogue_id",),
           "The structured dialogues of Annex 1 of COM(2025) 723 (hand transcription, committed).",
           "participants: persons (approximate, as stated)",
-          "Transcribed from the French annex with the seed line of each row; translations are ours.", {}),
+          "Transcribed from the French annex with the seed line of each row; translations are ours.", {},
+          read=lambda p: _annex_loader("load_dialogues")(p)),
     Table("actions", build_actions, (), _Lazy(lambda: _annex_schema("ACTIONS_SCHEMA")), ("action_id",),
           "The Commission's AI actions with target dates, Annex 3 of COM(2025) 723 (hand transcription).",
           "deadline: quarter or year",
-          "Transcribed from the French annex; deadlines parsed into year, quarter and open-ended flag.", {}),
+          "Transcribed from the French annex; deadlines parsed into year, quarter and open-ended flag.", {},
+          read=lambda p: _annex_loader("load_actions")(p)),
 ]
 
 
@@ -347,9 +357,15 @@ def process(names: list[str] | None = None, log=print) -> dict[str, Path]:
 
 def load(name: str) -> pd.DataFrame:
     """Read a processed table with its intended dtypes (text stays text: '0110', 'NA' for Namibia)."""
-    path = config.processed_dir() / f"{get_table(name).name}.csv"
+    table = get_table(name)
+    path = config.processed_dir() / f"{table.name}.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `python -m analysis process` (or `make book`)")
+    return table.read(path) if table.read else read_processed_csv(path)
+
+
+def read_processed_csv(path: Path) -> pd.DataFrame:
+    """Read a processed CSV: text stays text, known numeric columns become int64 / float64 (NaN = missing)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     for col in frame.columns:
         if col in ("year", "n_tasks", "index_version", "participants", "deadline_year"):
