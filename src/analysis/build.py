@@ -7,6 +7,7 @@ the papermill runs and ``_toc.yml`` (generated, committed, and checked by a test
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -154,12 +155,14 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     os.environ["ANALYSIS_COMMIT"] = commit
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     start = time.perf_counter()
+    log_path = config.build_dir() / "logs" / f"{run.id}.stderr.log"
     for attempt in (1, 2):
         try:
-            pm.execute_notebook(
-                str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3", cwd=str(src.parent),
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            )
+            with _stderr_to(log_path):  # the kernels' start-up chatter goes to a log, not to readers
+                pm.execute_notebook(
+                    str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3",
+                    cwd=str(src.parent), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                )
             break
         except RuntimeError as exc:  # "Kernel didn't respond in 60 seconds" / "Kernel died before replying"
             tmp.unlink(missing_ok=True)
@@ -174,6 +177,22 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
             "seconds": round(time.perf_counter() - start, 2),
             "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
             "versions": _versions(), "output": str(target.relative_to(config.project_root()))}
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Redirect file descriptor 2 (inherited by kernel subprocesses) to ``path`` for the duration."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _tag_for_readers(path: Path) -> None:

@@ -7,6 +7,7 @@ names the notebook, the parameter and the valid choices. Each notebook's second 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from typing import Any, ClassVar, get_args
 
@@ -36,30 +37,29 @@ def register(model: type[NotebookParams]) -> type[NotebookParams]:
     return model
 
 
+#: Which module declares each notebook's parameter model (imported on demand, so that one chapter's
+#: module cannot break another's runs).
+NOTEBOOK_MODULES: dict[str, str] = {
+    "data_coverage": "analysis.coverage",
+    "sme_adoption_gap": "analysis.adoption",
+    "sector_dialogues": "analysis.dialogues",
+    "labour_exposure": "analysis.exposure",
+    "country_profile": "analysis.profiles",
+}
+
+
 def model_for(notebook: str) -> type[NotebookParams]:
-    _load_all()
+    if notebook not in _REGISTRY and notebook in NOTEBOOK_MODULES:
+        importlib.import_module(NOTEBOOK_MODULES[notebook])
     try:
         return _REGISTRY[notebook]
     except KeyError:
-        raise ParameterError(f"unknown notebook {notebook!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+        raise ParameterError(
+            f"unknown notebook {notebook!r}; known: {', '.join(sorted(NOTEBOOK_MODULES))}") from None
 
 
 def notebooks() -> list[str]:
-    _load_all()
-    return sorted(_REGISTRY)
-
-
-def _load_all() -> None:
-    # Each domain module registers its own notebook's model on import.
-    import importlib
-
-    for mod in ("analysis.coverage", "analysis.adoption", "analysis.dialogues", "analysis.exposure",
-                "analysis.profiles"):
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
+    return sorted(NOTEBOOK_MODULES)
 
 
 def choice_error(notebook: str, name: str, value: Any, valid: Iterable[Any]) -> ParameterError:
@@ -108,8 +108,14 @@ def coerce_cli(notebook: str, name: str, text: str) -> Any:
 
 
 def _type_name(annotation: Any) -> str:
+    """A readable type: ``int``, ``int | None``, ``one of: a, b`` for a Literal."""
+    from typing import Literal, get_origin
+
+    if get_origin(annotation) is Literal:
+        return "one of: " + ", ".join(map(str, get_args(annotation)))
     if annotation is None:
         return "None"
     name = getattr(annotation, "__name__", None)
-    return name if name and name != "Literal" and "|" not in str(annotation) else str(annotation).replace(
-        "typing.", "")
+    if name and "|" not in str(annotation):
+        return name
+    return str(annotation).replace("typing.", "")

@@ -1,0 +1,85 @@
+"""The run list, the generated table of contents, the CLI's parameter errors, and the whole book build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import build, config
+from analysis.params import ParameterError, coerce_cli, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_toc_is_generated_from_runs_yml():
+    book = build.load_book(ROOT / "book" / "runs.yml")
+    assert (ROOT / "_toc.yml").read_text() == build.toc_yaml(book), "run `python -m analysis toc` and commit"
+
+
+def test_every_notebook_has_parameters_cell_and_a_run():
+    import nbformat
+
+    book = build.load_book(ROOT / "book" / "runs.yml")
+    run_notebooks = {r.notebook for r in book.runs()}
+    for nb_path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, f"{nb_path.name}: exactly one cell tagged 'parameters'"
+        after = nb.cells[nb.cells.index(tagged[0]) + 1]
+        assert "validate(" in after.source, f"{nb_path.name}: the cell after the parameters must validate them"
+        assert nb_path.stem in run_notebooks, f"{nb_path.name} is not run by book/runs.yml"
+
+
+def test_runs_yml_rejects_unknown_parameter(tmp_path):
+    bad = tmp_path / "runs.yml"
+    bad.write_text("root: book/intro\nparts:\n- caption: x\n  chapters:\n  - run: {id: a, notebook: data_coverage,"
+                   " parameters: {tabel: ai_adoption}}\n")
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) tabel; valid parameters: table"):
+        build.load_book(bad)
+
+
+def test_validate_messages():
+    with pytest.raises(ParameterError, match="unknown notebook 'nope'"):
+        validate("nope", {})
+    with pytest.raises(ParameterError, match="table="):
+        validate("data_coverage", {"table": "unknown_table"})
+    with pytest.raises(ParameterError, match="expects"):
+        coerce_cli("data_coverage", "table", "x") and validate("data_coverage", {"table": 5})
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_bad_parameter_exits_nonzero_before_work():
+    before = set((config.build_dir() / "runs").glob("*")) if (config.build_dir() / "runs").exists() else set()
+    proc = _cli("run", "data_coverage", "-p", "tabel", "x")
+    assert proc.returncode == 1
+    assert "unknown parameter tabel" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _cli("run", "data_coverage", "-p", "table", "<b>x</b>")
+    assert proc.returncode == 1 and "choose one of" not in proc.stdout
+    assert "expects one of: ai_adoption, employment_by_occupation" in proc.stderr
+    after = set((config.build_dir() / "runs").glob("*")) if (config.build_dir() / "runs").exists() else set()
+    assert after == before  # nothing written
+
+
+@pytest.mark.integration
+@pytest.mark.book
+def test_book_builds_with_warnings_as_errors(processed):
+    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--strict"], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    html = ROOT / "_build" / "html"
+    assert (html / "index.html").exists()
+    book = build.load_book(ROOT / "book" / "runs.yml")
+    for run in book.runs():
+        page = html / "book" / "generated" / "executed" / f"{run.id}.html"
+        assert page.exists(), f"{page} missing"
+        text = page.read_text()
+        assert "Traceback" not in text and "Error" not in text.split("</head>")[1][:0]
+    sources_page = (html / "book" / "generated" / "data_sources.html").read_text()
+    assert "e2094d4768e9729e318b28422b4963294c47b9b73611d21934522af6360136f8" in sources_page
+    assert (html / "tables" / "ai_adoption.csv").exists()
