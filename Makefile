@@ -34,11 +34,11 @@ render: $(STAMP)
 	$(PY) -m analysis render
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests notebooks benchmarks
+	$(VENV)/bin/ruff check .
 
 # The whole suite: lint, unit, integration (mirror), notebooks (nbval), the book build.
 test: $(STAMP)
-	$(VENV)/bin/ruff check src tests notebooks benchmarks
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadfile tests
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
 

@@ -63,6 +63,26 @@ def copy_processed_downloads() -> None:
         atomic_write_bytes(target / path.name, path.read_bytes())
 
 
+def status_md() -> str:
+    """Markdown of the execution-status page: every notebook run with its parameters, duration, versions, commit."""
+    path = config.generated_dir() / "runs.json"
+    records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    lines = ["# Execution status", "",
+             "Each page of this book built from a notebook was executed once by papermill, then rendered by "
+             "Jupyter Book with execution off. This table is written by the build from the run records.", ""]
+    if not records:
+        return "\n".join(lines + ["No notebook has been run yet."]) + "\n"
+    lines += ["| Run | Notebook | Parameters | Seconds | Finished (UTC) | Commit |", "|---|---|---|---|---|---|"]
+    for r in records:
+        params = ", ".join(f"`{k}={v!r}`" for k, v in r["parameters"].items()) or "defaults"
+        lines.append(f"| {_md_escape(r['id'])} | `{r['notebook']}` | {_md_escape(params)} | {r['seconds']:.1f} "
+                     f"| {r['finished']} | `{r['commit'][:12]}` |")
+    versions = records[-1]["versions"]
+    lines += ["", "Package versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())) + "."]
+    return "\n".join(lines) + "\n"
+
+
 def write_generated_pages() -> None:
     atomic_write_text(config.generated_dir() / "data_sources.md", data_sources_md())
+    atomic_write_text(config.generated_dir() / "status.md", status_md())
     copy_processed_downloads()
