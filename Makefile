@@ -40,7 +40,7 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadfile tests
-	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
 
 clean:
 	rm -rf _build book/generated data/processed/*.csv data/processed/*.json

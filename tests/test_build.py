@@ -83,3 +83,61 @@ def test_book_builds_with_warnings_as_errors(processed):
     sources_page = (html / "book" / "generated" / "data_sources.html").read_text()
     assert "e2094d4768e9729e318b28422b4963294c47b9b73611d21934522af6360136f8" in sources_page
     assert (html / "tables" / "ai_adoption.csv").exists()
+
+
+class _RecordingExecutor:
+    """A stand-in executor: records which runs were submitted and pretends they succeeded."""
+
+    def __init__(self):
+        self.submitted: list[str] = []
+
+    def submit(self, fn, run, commit):
+        import concurrent.futures as cf
+
+        self.submitted.append(run.id)
+        fut: cf.Future = cf.Future()
+        target = config.executed_dir() / f"{run.id}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("{}")
+        fut.set_result({"id": run.id, "notebook": run.notebook, "parameters": run.parameters, "seconds": 0.0,
+                        "finished": "now", "commit": commit, "versions": {}, "output": str(target)})
+        return fut
+
+    def shutdown(self):
+        pass
+
+
+@pytest.mark.integration
+def test_changed_input_reruns_exactly_the_notebooks_that_read_it(processed, tmp_path, monkeypatch):
+    import shutil
+
+    book = build.load_book(ROOT / "book" / "runs.yml")
+    runs = book.runs()
+    gen = tmp_path / "generated"
+    data = tmp_path / "processed"
+    shutil.copytree(processed, data)
+    monkeypatch.setattr(config, "generated_dir", lambda: gen)
+    monkeypatch.setattr(config, "executed_dir", lambda: gen / "executed")
+    monkeypatch.setattr(config, "processed_dir", lambda: data)
+
+    first = _RecordingExecutor()
+    build.run_all(runs, executor=first, log=lambda *_: None)
+    assert first.submitted == [r.id for r in runs]
+    again = _RecordingExecutor()
+    build.run_all(runs, executor=again, log=lambda *_: None)
+    assert again.submitted == []  # nothing changed: nothing runs
+
+    changed = data / "employment_by_occupation.csv"
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    third = _RecordingExecutor()
+    build.run_all(runs, executor=third, log=lambda *_: None)
+    readers = [r.id for r in runs
+               if "employment_by_occupation" in validate(r.notebook, r.parameters).input_tables()]
+    assert third.submitted == readers and 0 < len(readers) < len(runs)
+
+    # a new parameter value re-runs that run only
+    edited = [r.model_copy(update={"parameters": {"table": "ai_adoption"}}) if r.id == "data_coverage__employment"
+              else r for r in runs]
+    fourth = _RecordingExecutor()
+    build.run_all(edited, executor=fourth, log=lambda *_: None)
+    assert fourth.submitted == ["data_coverage__employment"]

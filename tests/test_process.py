@@ -92,7 +92,7 @@ def test_process_is_deterministic(mirror_project):
     fetch(log=lambda *_: None)
     process.process(log=lambda *_: None)
     first = _snapshot(root / "data" / "processed")
-    process.process(log=lambda *_: None)
+    process.process(log=lambda *_: None, force=True)
     assert _snapshot(root / "data" / "processed") == first
     assert len([n for n in first if n.endswith(".csv")]) == len(process.all_tables())
 
@@ -150,5 +150,25 @@ def test_bad_raw_data_fails_validation_before_any_write(mirror_project, monkeypa
               else t for t in process.TABLES]
     monkeypatch.setattr(process, "TABLES", tables)
     with pytest.raises(pandera.errors.SchemaError):
-        process.process(log=lambda *_: None)
+        process.process(log=lambda *_: None, force=True)
     assert _snapshot(root / "data" / "processed") == before
+
+
+@pytest.mark.integration
+def test_process_skips_unchanged_tables_and_rebuilds_changed_ones(mirror_project):
+    from analysis.sources import fetch
+
+    root, _ = mirror_project
+    fetch(log=lambda *_: None)
+    process.process(log=lambda *_: None)
+    said: list[str] = []
+    process.process(log=said.append)
+    assert all(s.startswith("up to date") for s in said) and len(said) == len(process.all_tables())
+    # a changed raw input (here: its provenance-verified copy replaced) re-processes exactly the tables reading it
+    raw = root / "data" / "raw" / "eurostat-lfsa_egai2d" / "lfsa_egai2d_2023-2025.csv"
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    said.clear()
+    process.process(log=said.append)
+    rebuilt = sorted(s.split()[1] for s in said if s.startswith("processed"))
+    readers = sorted(f"{t.name}.csv" for t in process.all_tables() if "eurostat-lfsa_egai2d" in t.sources)
+    assert rebuilt == readers

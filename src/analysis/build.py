@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis import config
 from analysis.params import validate
-from analysis.storage import atomic_write_json, atomic_write_text
+from analysis.storage import atomic_write_json, atomic_write_text, write_if_changed
 
 # ---------------------------------------------------------------- the run list
 
@@ -112,7 +113,7 @@ def toc_yaml(book: Book) -> str:
 
 def write_toc(book: Book | None = None) -> Path:
     path = config.project_root() / "_toc.yml"
-    atomic_write_text(path, toc_yaml(book or load_book()))
+    write_if_changed(path, toc_yaml(book or load_book()).encode("utf-8"))
     return path
 
 
@@ -212,22 +213,61 @@ def _tag_for_readers(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+def run_key(run: Run) -> str:
+    """The cache key of a run (see :mod:`analysis.cache`); validates its parameters against the data."""
+    from analysis.cache import run_key as key
+
+    params = validate(run.notebook, run.parameters)
+    return key(config.notebooks_dir() / f"{run.notebook}.ipynb", params.model_dump(), params.input_tables())
+
+
+def _key_path(run_id: str) -> Path:
+    return config.executed_dir() / f"{run_id}.key"
+
+
+def is_current(run: Run, key: str) -> bool:
+    """True when the executed notebook exists and was produced with ``key``."""
+    target, key_file = config.executed_dir() / f"{run.id}.ipynb", _key_path(run.id)
+    return target.exists() and key_file.exists() and key_file.read_text(encoding="utf-8").strip() == key
+
+
+def _previous_records() -> dict[str, dict]:
+    import json
+
+    path = config.generated_dir() / "runs.json"
+    return {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8"))} if path.exists() else {}
+
+
 def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int = 2,
-            log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+            log: Callable[[str], None] = print, force: bool = False) -> list[dict[str, Any]]:
     """Execute runs in parallel worker processes (or any ``concurrent.futures.Executor``, e.g. a
-    ``dask.distributed`` client's ``get_executor()``). Raises after all runs finished if any failed."""
+    ``dask.distributed`` client's ``get_executor()``). Runs whose key is unchanged are skipped (``force``
+    re-runs all). Raises after all runs finished if any failed. Returns the records of all runs, in order."""
     commit = git_commit()
-    own = executor is None
-    executor = executor or cf.ProcessPoolExecutor(max_workers=workers)
+    keys = {r.id: run_key(r) for r in runs}  # validates every run's parameters before any work
+    previous = _previous_records()
     records: dict[str, dict] = {}
+    todo = []
+    for r in runs:
+        if not force and is_current(r, keys[r.id]) and r.id in previous:
+            records[r.id] = previous[r.id]
+            log(f"up to date {r.id}")
+        else:
+            todo.append(r)
+    for r in todo:  # a run that fails must not leave an old key claiming its output is current
+        _key_path(r.id).unlink(missing_ok=True)
     errors: list[str] = []
+    own = executor is None and len(todo) > 0
+    if own:
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)))
     try:
-        futures = {executor.submit(execute_run, r, commit): r for r in runs}
+        futures = {executor.submit(execute_run, r, commit): r for r in todo}
         for fut in cf.as_completed(futures):
             r = futures[fut]
             try:
                 rec = fut.result()
                 records[r.id] = rec
+                atomic_write_text(_key_path(r.id), keys[r.id] + "\n")
                 log(f"ran {r.id:40s} {rec['seconds']:6.1f} s")
             except Exception as exc:  # report every failure, then fail
                 errors.append(f"{r.id}: {type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc) else ''}")
@@ -256,12 +296,36 @@ def _write_status(records: list[dict[str, Any]]) -> None:
 # ---------------------------------------------------------------- rendering
 
 
-def render(log: Callable[[str], None] = print) -> Path:
-    """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``."""
+def render_key() -> str:
+    """sha256 over everything the HTML is made of: configuration, table of contents, pages, executed notebooks,
+    the files copied to the site, and the installed versions."""
+    import hashlib
+
+    root = config.project_root()
+    h = hashlib.sha256(json.dumps(_versions(), sort_keys=True).encode())
+    files = [root / "_config.yml", root / "_toc.yml", *sorted(config.book_dir().rglob("*.md")),
+             *sorted(config.book_dir().glob("*.bib")), *sorted(config.executed_dir().glob("*.ipynb")),
+             *sorted(p for p in config.site_extra_dir().rglob("*") if p.is_file())]
+    for path in files:
+        h.update(str(path.relative_to(root)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
+    """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``.
+    Skipped when nothing the HTML is made of changed since the last successful render."""
     from analysis import pages
 
     pages.write_generated_pages()
     write_toc()
+    key = render_key()
+    key_file = config.build_dir() / "render.key"
+    index = config.html_dir() / "index.html"
+    if not force and index.exists() and key_file.exists() and key_file.read_text().strip() == key:
+        log(f"up to date {index}")
+        return index
+    key_file.unlink(missing_ok=True)
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(config.project_root()), "-W", "-n",
            "--keep-going", "--builder", "html"]
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
@@ -272,7 +336,7 @@ def render(log: Callable[[str], None] = print) -> Path:
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
         raise RuntimeError(f"jupyter-book build failed (exit {proc.returncode}); full log in {report}:\n{tail}")
-    index = config.html_dir() / "index.html"
+    atomic_write_text(key_file, key + "\n")
     log(f"rendered {index}")
     return index
 
@@ -299,12 +363,18 @@ def refresh_notebook(notebook: str) -> Path:
         tmp.unlink(missing_ok=True)
     original = nbformat.read(src, as_version=4)
     # papermill adds no injected cell without parameters; keep the original cell list and copy outputs by index
+    count = 0
     for cell, done in zip(original.cells, executed.cells, strict=True):
         if cell.cell_type != "code":
             continue
+        count += 1
         keep = cell.source.lstrip().startswith(HEADLINE_MARK)
         cell.outputs = [_text_only(o) for o in done.outputs if _is_text(o)] if keep else []
-        cell.execution_count = None
+        # nbval treats a cell without an execution count as never run: number them as a top-to-bottom run
+        cell.execution_count = count
+        for out in cell.outputs:
+            if out.get("output_type") == "execute_result":
+                out["execution_count"] = count
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
     original.metadata.pop("papermill", None)
@@ -314,13 +384,16 @@ def refresh_notebook(notebook: str) -> Path:
 
 
 def _is_text(output: dict) -> bool:
-    return output.get("output_type") == "stream" and output.get("name") == "stdout" or (
-        output.get("output_type") == "execute_result" and "text/plain" in output.get("data", {}))
+    """Outputs kept in headline cells: stdout, and results or displays without images/HTML (e.g. glue records)."""
+    if output.get("output_type") == "stream":
+        return output.get("name") == "stdout"
+    if output.get("output_type") in ("execute_result", "display_data"):
+        return not any(k.startswith("image/") for k in output.get("data", {}))
+    return False
 
 
 def _text_only(output: dict) -> dict:
-    if output.get("output_type") == "execute_result":
-        output["data"] = {"text/plain": output["data"]["text/plain"]}
+    if output.get("output_type") in ("execute_result", "display_data"):
+        output["data"] = {k: v for k, v in output["data"].items() if k != "text/html"}
         output["metadata"] = {}
-        output["execution_count"] = None
     return output

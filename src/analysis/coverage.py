@@ -27,6 +27,9 @@ class CoverageParams(NotebookParams):
     notebook: ClassVar[str] = "data_coverage"
     table: Literal["ai_adoption", "employment_by_occupation", "employment_by_occupation_sector"] = "ai_adoption"
 
+    def input_tables(self) -> tuple[str, ...]:
+        return (self.table,)
+
 
 def value_column(table: str) -> str:
     return COVERAGE_TABLES[table]

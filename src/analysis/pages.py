@@ -7,7 +7,7 @@ import json
 
 from analysis import config
 from analysis.sources import load_registry, provenance_path
-from analysis.storage import atomic_write_bytes, atomic_write_text
+from analysis.storage import write_if_changed
 
 
 def _md_escape(text: str) -> str:
@@ -60,7 +60,7 @@ def copy_processed_downloads() -> None:
     """Copy the processed tables and their metadata into the site (``/tables/``)."""
     target = config.site_extra_dir() / "tables"
     for path in sorted(config.processed_dir().glob("*.csv")) + sorted(config.processed_dir().glob("*.meta.json")):
-        atomic_write_bytes(target / path.name, path.read_bytes())
+        write_if_changed(target / path.name, path.read_bytes())
 
 
 def status_md() -> str:
@@ -83,6 +83,6 @@ def status_md() -> str:
 
 
 def write_generated_pages() -> None:
-    atomic_write_text(config.generated_dir() / "data_sources.md", data_sources_md())
-    atomic_write_text(config.generated_dir() / "status.md", status_md())
+    write_if_changed(config.generated_dir() / "data_sources.md", data_sources_md().encode("utf-8"))
+    write_if_changed(config.generated_dir() / "status.md", status_md().encode("utf-8"))
     copy_processed_downloads()

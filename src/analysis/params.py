@@ -24,8 +24,20 @@ class NotebookParams(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     notebook: ClassVar[str] = ""
 
+    #: The processed tables the notebook reads (empty: all of them). Drives the incremental build: a changed
+    #: table re-runs exactly the notebooks that read it.
+    reads: ClassVar[tuple[str, ...]] = ()
+
     def check_data(self) -> None:
         """Checks against the data (countries, years…); subclasses override. Raise :class:`ParameterError`."""
+
+    def input_tables(self) -> tuple[str, ...]:
+        """Names of the processed tables this run reads (override when it depends on the parameters)."""
+        if self.reads:
+            return self.reads
+        from analysis.process import table_names
+
+        return tuple(table_names())
 
 
 _REGISTRY: dict[str, type[NotebookParams]] = {}

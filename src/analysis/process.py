@@ -318,7 +318,27 @@ def _sources_meta(table: Table) -> list[dict]:
     return out
 
 
-def build_table(table: Table) -> tuple[bytes, bytes]:
+def table_inputs(table: Table) -> list[Path]:
+    """The raw files a table is built from (fetched files of its sources; the annex transcriptions otherwise)."""
+    if not table.sources:
+        return sorted(config.strategy_dir().glob("*.csv"))
+    registry = load_registry()
+    return [raw_path(sid, f.name) for sid in table.sources for f in registry.get(sid).files]
+
+
+def is_current(table: Table, key: str) -> bool:
+    """True when the table's CSV and sidecar exist, the CSV is intact and was built with ``key``."""
+    import json
+
+    path = config.processed_dir() / f"{table.name}.csv"
+    meta_path = path.with_suffix(".meta.json")
+    if not (path.exists() and meta_path.exists()):
+        return False
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    return meta.get("build_key") == key and meta.get("sha256") == sha256_bytes(path.read_bytes())
+
+
+def build_table(table: Table, key: str = "") -> tuple[bytes, bytes]:
     """Build, validate and serialise one table: returns (csv bytes, meta json bytes). Writes nothing."""
     frame = table.build()
     frame = table.schema.validate(frame)
@@ -336,14 +356,24 @@ def build_table(table: Table) -> tuple[bytes, bytes]:
         "sha256": sha256_bytes(data),
         "sources": _sources_meta(table),
         "built_by": f"analysis.process ({table.build.__module__}.{table.build.__name__})",
+        "build_key": key,
     }
     return data, json_text(meta).encode("utf-8")
 
 
-def process(names: list[str] | None = None, log=print) -> dict[str, Path]:
-    """Build every (or the named) processed table; validate all, then write all atomically."""
+def process(names: list[str] | None = None, log=print, force: bool = False) -> dict[str, Path]:
+    """Build every (or the named) processed table; validate all, then write all atomically.
+
+    A table whose raw inputs and code are unchanged since it was written is skipped (``force`` rebuilds)."""
+    from analysis.cache import table_key
+
     chosen = [get_table(n) for n in names] if names else all_tables()
-    built = {t.name: build_table(t) for t in chosen}  # any error here leaves data/processed untouched
+    keys = {t.name: table_key(table_inputs(t)) for t in chosen}
+    todo = [t for t in chosen if force or not is_current(t, keys[t.name])]
+    for t in chosen:
+        if t not in todo:
+            log(f"up to date {t.name}.csv")
+    built = {t.name: build_table(t, keys[t.name]) for t in todo}  # any error here leaves data/processed untouched
     out: dict[str, Path] = {}
     for name, (data, meta) in built.items():
         path = config.processed_dir() / f"{name}.csv"

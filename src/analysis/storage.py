@@ -35,6 +35,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically write ``data`` unless ``path`` already holds exactly these bytes (keeps mtimes, so that
+    Sphinx's incremental build sees no change). Returns True when written."""
+    path = Path(path)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    atomic_write_bytes(path, data)
+    return True
+
+
 def atomic_write_text(path: Path, text: str) -> Path:
     """Write UTF-8 text atomically (``\\n`` line endings)."""
     return atomic_write_bytes(path, text.encode("utf-8"))
