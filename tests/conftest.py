@@ -58,3 +58,20 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "book", root / "book", ignore=shutil.ignore_patterns("generated"))
     monkeypatch.setenv("ANALYSIS_ROOT", str(root))
     return root
+
+
+@pytest.fixture(scope="session")
+def built_book(processed) -> dict:
+    """Build the whole book once per session (fetch → process → run → render, warnings as errors).
+
+    Returns {"returncode", "output", "html"}; the build is incremental, so a second worker's call is cheap."""
+    import fcntl
+    import subprocess
+    import sys
+
+    lock_path = ROOT / "_build" / ".book.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--strict"], capture_output=True,
+                              text=True, cwd=ROOT)
+    return {"returncode": proc.returncode, "output": proc.stdout + proc.stderr, "html": ROOT / "_build" / "html"}

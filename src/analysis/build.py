@@ -296,6 +296,22 @@ def _write_status(records: list[dict[str, Any]]) -> None:
 # ---------------------------------------------------------------- rendering
 
 
+def _structure_files() -> list[Path]:
+    """Files whose change invalidates every page (configuration, table of contents, local extensions)."""
+    root = config.project_root()
+    return [root / "_config.yml", root / "_toc.yml", *sorted((config.book_dir() / "_ext").glob("*.py"))]
+
+
+def _digest(paths: list[Path]) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def render_key() -> str:
     """sha256 over everything the HTML is made of: configuration, table of contents, pages, executed notebooks,
     the files copied to the site, and the installed versions."""
@@ -303,7 +319,7 @@ def render_key() -> str:
 
     root = config.project_root()
     h = hashlib.sha256(json.dumps(_versions(), sort_keys=True).encode())
-    files = [root / "_config.yml", root / "_toc.yml", *sorted(config.book_dir().rglob("*.md")),
+    files = [*_structure_files(), *sorted(config.book_dir().rglob("*.md")),
              *sorted(config.book_dir().glob("*.bib")), *sorted(config.executed_dir().glob("*.ipynb")),
              *sorted(p for p in config.site_extra_dir().rglob("*") if p.is_file())]
     for path in files:
@@ -326,8 +342,11 @@ def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
         log(f"up to date {index}")
         return index
     key_file.unlink(missing_ok=True)
+    structure_file = config.build_dir() / "render.structure"
+    structure = _digest(_structure_files())
+    full = force or not structure_file.exists() or structure_file.read_text().strip() != structure
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(config.project_root()), "-W", "-n",
-           "--keep-going", "--builder", "html"]
+           "--keep-going", "--builder", "html", *(["--all"] if full else [])]
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
     proc = subprocess.run(cmd, cwd=config.project_root(), capture_output=True, text=True, env=env)
     report = config.build_dir() / "render.log"
@@ -337,7 +356,8 @@ def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
         raise RuntimeError(f"jupyter-book build failed (exit {proc.returncode}); full log in {report}:\n{tail}")
     atomic_write_text(key_file, key + "\n")
-    log(f"rendered {index}")
+    atomic_write_text(structure_file, structure + "\n")
+    log(f"rendered {index}" + (" (all pages)" if full else " (changed pages)"))
     return index
 
 
