@@ -456,6 +456,9 @@ def fit_gap_model(panel: pd.DataFrame, formula: str = "gap_pp ~ overall + C(year
     else:
         model = smf.ols(formula, data=data)
         method = "OLS"
+    n_obs, k = model.exog.shape
+    if n_obs <= k:
+        raise ValueError(f"{formula}: {n_obs} observations for {k} coefficients; too few to fit")
     res = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
     ci = res.conf_int()
     table = pd.DataFrame({
@@ -475,6 +478,8 @@ def gap_trend(panel: pd.DataFrame, outcome: str = "gap_pp", country_effects: boo
     """Is the gap closing? ``outcome`` (``gap_pp`` in percentage points or ``ratio``) on year effects (first year
     = reference), with country effects by default (change within countries), country-clustered SEs.
     Year coefficients < 0 mean the gap is smaller than in the reference year."""
+    if panel["year"].nunique() < 2:
+        raise ValueError("a trend needs at least two survey years in the panel")
     formula = f"{outcome} ~ C(year)" + (" + C(geo)" if country_effects else "")
     return fit_gap_model(panel, formula)
 
@@ -497,6 +502,7 @@ class SmeGapParams(NotebookParams):
     """
 
     notebook: ClassVar[str] = "sme_adoption_gap"
+    reads: ClassVar[tuple[str, ...]] = ("ai_adoption", "labels")
     geo: str = "EU27_2020"
     year: int | None = None
     indicator: str = "E_AI_TANY"
