@@ -26,7 +26,7 @@ def cmd_fetch(args) -> None:
 def cmd_process(args) -> None:
     from analysis.process import process
 
-    process(args.tables or None)
+    process(args.tables or None, force=args.force)
 
 
 def cmd_run(args) -> None:
@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_fetch)
     p = sub.add_parser("process", help="build data/processed/ tables")
     p.add_argument("tables", nargs="*")
+    p.add_argument("--force", action="store_true", help="rebuild tables even when their inputs are unchanged")
     p.set_defaults(func=cmd_process)
     p = sub.add_parser("run", help="run all notebooks of book/runs.yml, or one notebook with -p name value")
     p.add_argument("notebook", nargs="?")

@@ -366,7 +366,10 @@ def process(names: list[str] | None = None, log=print, force: bool = False) -> d
 
     A table whose raw inputs and code are unchanged since it was written is skipped (``force`` rebuilds)."""
     from analysis.cache import table_key
+    from analysis.storage import remove_stale_temporaries
 
+    for stale in remove_stale_temporaries(config.processed_dir()):
+        log(f"removed {stale.name}, left by an interrupted build")
     chosen = [get_table(n) for n in names] if names else all_tables()
     keys = {t.name: table_key(table_inputs(t)) for t in chosen}
     todo = [t for t in chosen if force or not is_current(t, keys[t.name])]

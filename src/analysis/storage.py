@@ -79,3 +79,16 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Delete the temporary files an interrupted atomic write can leave (``.<name>.*.tmp``) in ``directory``.
+
+    Only a hard kill (SIGKILL, power loss) leaves them; the targets themselves are always whole files."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    stale = sorted(p for p in directory.glob(".*.tmp") if p.is_file())
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return stale
