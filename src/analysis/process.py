@@ -208,6 +208,10 @@ class _Lazy:
     def validate(self, frame: pd.DataFrame) -> pd.DataFrame:
         return self._loader().validate(frame)
 
+    @property
+    def columns(self) -> dict:
+        return getattr(self._loader(), "columns", {})
+
 
 TABLES: list[Table] = [
     Table("ai_adoption", build_ai_adoption, ("eurostat-isoc_eb_ai", "eurostat-isoc_eb_ain2"), AI_SCHEMA,
@@ -394,14 +398,29 @@ def load(name: str) -> pd.DataFrame:
     path = config.processed_dir() / f"{table.name}.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `python -m analysis process` (or `make book`)")
-    return table.read(path) if table.read else read_processed_csv(path)
+    return table.read(path) if table.read else read_processed_csv(path, _schema_dtypes(table))
 
 
-def read_processed_csv(path: Path) -> pd.DataFrame:
-    """Read a processed CSV: text stays text, known numeric columns become int64 / float64 (NaN = missing)."""
+def _schema_dtypes(table: Table) -> dict[str, str]:
+    """Column dtypes declared by a table's pandera schema (``int64``, ``float64``, ``bool``…)."""
+    columns = getattr(table.schema, "columns", {}) or {}
+    return {name: str(col.dtype) for name, col in columns.items() if col.dtype is not None}
+
+
+def read_processed_csv(path: Path, dtypes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read a processed CSV: text stays text; columns the schema declares numeric or boolean get that type
+    (empty = NaN); otherwise the usual numeric column names are typed."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dtypes = dtypes or {}
     for col in frame.columns:
-        if col in ("year", "n_tasks", "index_version", "participants", "deadline_year"):
+        declared = dtypes.get(col, "")
+        if declared.startswith(("int", "float")):
+            numbers = pd.to_numeric(frame[col].replace("", None))
+            frame[col] = numbers.astype("float64" if numbers.isna().any() or declared.startswith("float")
+                                        else declared)
+        elif declared == "bool":
+            frame[col] = frame[col].map({"True": True, "False": False, "true": True, "false": False})
+        elif col in ("year", "n_tasks", "index_version", "participants", "deadline_year"):
             frame[col] = pd.to_numeric(frame[col]).astype("int64")
         elif col in ("value", "value_thousands", "mean", "sd"):
             frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("float64")
