@@ -57,6 +57,7 @@ NOTEBOOK_MODULES: dict[str, str] = {
     "sector_dialogues": "analysis.dialogues",
     "labour_exposure": "analysis.exposure",
     "country_profile": "analysis.profiles",
+    "claims_check": "analysis.claims",
 }
 
 
