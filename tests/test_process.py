@@ -172,3 +172,25 @@ def test_process_skips_unchanged_tables_and_rebuilds_changed_ones(mirror_project
     rebuilt = sorted(s.split()[1] for s in said if s.startswith("processed"))
     readers = sorted(f"{t.name}.csv" for t in process.all_tables() if "eurostat-lfsa_egai2d" in t.sources)
     assert rebuilt == readers
+
+
+def test_official_layouts_are_read_where_the_mirror_holds_another(project_copy, monkeypatch, tmp_path):
+    """Without the mirror, Eurostat's own downloads (SDMX-CSV for lfsa_eisn2, SDMX codelists) still process."""
+    sdmx = tmp_path / "eisn2.csv"
+    sdmx.write_text(
+        "DATAFLOW,LAST UPDATE,freq,isco08,nace_r2,age,sex,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\n"
+        "ESTAT:LFSA_EISN2(1.0),x,A,OC2,P,Y_GE15,T,THS_PER,AT,2024,120.5,\n"
+        "ESTAT:LFSA_EISN2(1.0),x,A,OC2,P,Y_GE15,F,THS_PER,AT,2024,80.0,\n"
+        "ESTAT:LFSA_EISN2(1.0),x,A,TOTAL,P,Y_GE15,T,THS_PER,AT,2024,300.0,\n"
+        "ESTAT:LFSA_EISN2(1.0),x,A,OC3,Q,Y_GE15,T,THS_PER,AT,2024,,u\n"
+    )
+    codelist = tmp_path / "codes.tsv"
+    codelist.write_text("CODE\tNAME\nE_AI_TANY\tAny AI\n")
+    files = {"eurostat-lfsa_eisn2": (sdmx, "eurostat-extract-xlsx"), "eurostat-codelists": (codelist, "labels-csv")}
+    monkeypatch.setattr(process, "_file", lambda sid, index=0: files[sid])
+    frame = process.EMP_SECTOR_SCHEMA.validate(process.build_employment_by_occupation_sector())
+    assert frame.to_dict("records")[0] == {"isco08": "OC2", "nace": "P", "geo": "AT", "year": 2024,
+                                           "value_thousands": 120.5, "flag": ""}
+    assert len(frame) == 2 and math.isnan(frame.iloc[1]["value_thousands"]) and frame.iloc[1]["flag"] == "u"
+    labels = process.LABELS_SCHEMA.validate(process.build_labels())
+    assert labels.empty and list(labels.columns) == process.LABEL_COLUMNS

@@ -502,7 +502,7 @@ class SmeGapParams(NotebookParams):
     """
 
     notebook: ClassVar[str] = "sme_adoption_gap"
-    reads: ClassVar[tuple[str, ...]] = ("ai_adoption", "labels")
+    reads: ClassVar[tuple[str, ...]] = ("ai_adoption",)
     geo: str = "EU27_2020"
     year: int | None = None
     indicator: str = "E_AI_TANY"

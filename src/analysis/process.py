@@ -99,10 +99,17 @@ AI_SCHEMA = pa.DataFrameSchema(
 )
 
 # ---------------------------------------------------------------- labels
+LABEL_COLUMNS = ["dimension", "code", "label", "note"]
+
+
 def build_labels() -> pd.DataFrame:
+    """Eurostat's English labels. The official codelist download is another layout (SDMX): then the table is
+    empty and the book shows codes instead of labels (said on the Data sources page)."""
     path, _ = _file("eurostat-codelists")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return raw[["dimension", "code", "label", "note"]]
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
+    if not set(LABEL_COLUMNS) <= set(raw.columns):
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in LABEL_COLUMNS})
+    return raw[LABEL_COLUMNS]
 
 
 LABELS_SCHEMA = pa.DataFrameSchema(
@@ -142,7 +149,12 @@ EMP_SECTOR_COLUMNS = ["isco08", "nace", "geo", "year", "value_thousands", "flag"
 def build_employment_by_occupation_sector() -> pd.DataFrame:
     """lfsa_eisn2 extract: employed persons 15+, thousands, by ISCO-08 major group × NACE section."""
     path, _ = _file("eurostat-lfsa_eisn2")
-    frame = eurostat.read_custom_extract_xlsx(path)
+    if path.read_bytes()[:2] == b"PK":  # the Data Browser extract (xlsx) held by the mirror
+        frame = eurostat.read_custom_extract_xlsx(path)
+    else:  # the official SDMX-CSV of the whole dataset: keep the extract's selection
+        frame = eurostat.read_sdmx_csv(path)
+        keep = (frame["sex"] == "T") & (frame["age"] == "Y_GE15") & (frame["unit"] == "THS_PER")
+        frame = frame.loc[keep & frame["isco08"].str.fullmatch(r"OC\d") & frame["nace_r2"].str.fullmatch(r"[A-U]")]
     frame = frame.rename(columns={"nace_r2": "nace", "value": "value_thousands"})
     return frame[EMP_SECTOR_COLUMNS]
 
