@@ -177,7 +177,9 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
             "seconds": round(time.perf_counter() - start, 2),
             "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
-            "versions": _versions(), "output": str(target.relative_to(config.project_root()))}
+            "versions": _versions(),
+            "output": str(target.relative_to(config.project_root())
+                          if target.is_relative_to(config.project_root()) else target)}
 
 
 @contextlib.contextmanager
