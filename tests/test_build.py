@@ -139,3 +139,37 @@ def test_changed_input_reruns_exactly_the_notebooks_that_read_it(processed, tmp_
     fourth = _RecordingExecutor()
     build.run_all(edited, executor=fourth, log=lambda *_: None)
     assert fourth.submitted == ["data_coverage__employment"]
+
+
+def _text_outputs(path: Path) -> list[str]:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                out.append(o["text"])
+            elif "text/plain" in o.get("data", {}):
+                out.append(o["data"]["text/plain"])
+    return out
+
+
+@pytest.mark.integration
+def test_parallel_runs_equal_sequential_runs(processed, tmp_path, monkeypatch):
+    """The process pool (any concurrent.futures.Executor) gives the same notebooks as a sequential run."""
+    import concurrent.futures as cf
+
+    runs = [r for r in build.load_book(ROOT / "book" / "runs.yml").runs() if r.notebook == "data_coverage"]
+    outputs = {}
+    for name, executor in (("sequential", build.InlineExecutor()), ("pool", cf.ProcessPoolExecutor(2))):
+        gen = tmp_path / name
+        monkeypatch.setattr(config, "generated_dir", lambda g=gen: g)
+        monkeypatch.setattr(config, "executed_dir", lambda g=gen: g / "executed")
+        monkeypatch.setattr(config, "site_extra_dir", lambda g=gen: g / "site")
+        with executor:
+            records = build.run_all(runs, executor=executor, log=lambda *_: None)
+        assert [r["id"] for r in records] == [r.id for r in runs]
+        outputs[name] = {r.id: _text_outputs(gen / "executed" / f"{r.id}.ipynb") for r in runs}
+    assert outputs["pool"] == outputs["sequential"]
+    assert all(outputs["pool"].values())

@@ -215,6 +215,18 @@ def _tag_for_readers(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+class InlineExecutor(cf.Executor):
+    """Runs each submitted job at once in this process: the sequential reference for the parallel runner."""
+
+    def submit(self, fn, /, *args, **kwargs) -> cf.Future:
+        fut: cf.Future = cf.Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            fut.set_exception(exc)
+        return fut
+
+
 def run_key(run: Run) -> str:
     """The cache key of a run (see :mod:`analysis.cache`); validates its parameters against the data."""
     from analysis.cache import run_key as key
