@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _frames import ai_rows  # noqa: E402
 
 from analysis import adoption as ad
 from analysis.params import ParameterError, validate
@@ -18,18 +19,7 @@ NOTEBOOK = ROOT / "notebooks" / "sme_adoption_gap.ipynb"
 NAN = float("nan")
 
 
-def rows(*items: tuple) -> pd.DataFrame:
-    """(indicator, size_class, geo, year, value, flag[, unit]) → a frame in the ai_adoption layout."""
-    out = []
-    for it in items:
-        ind, size, geo, year, value, flag, *unit = it
-        out.append({"dataset": "isoc_eb_ai", "indicator": ind, "unit": unit[0] if unit else "PC_ENT",
-                    "size_class": size, "nace": ad.NACE_ALL, "geo": geo, "year": year, "value": value,
-                    "flag": flag})
-    frame = pd.DataFrame(out)
-    frame["value"] = frame["value"].astype("float64")
-    frame["year"] = frame["year"].astype("int64")
-    return frame
+rows = ai_rows
 
 
 @pytest.fixture
