@@ -138,11 +138,15 @@ def git_commit() -> str:
         return "unknown"
 
 
-def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None) -> dict[str, Any]:
+def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None,
+                warm: bool | None = None) -> dict[str, Any]:
     """Execute one run with papermill (after validating its parameters against the data).
 
     Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, versions).
     Retries once when the kernel fails to start (a known papermill race under parallel load).
+    ``warm`` (default: environment variable ``ANALYSIS_WARM_KERNELS=1``) forks the kernel from a process that has
+    already imported the heavy modules (:mod:`analysis.warmkernel`); it falls back to a cold kernel by itself, and
+    the retry is always cold.
     """
     import papermill as pm
 
@@ -155,14 +159,23 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     os.environ["ANALYSIS_RUN_ID"] = run.id
     os.environ["ANALYSIS_COMMIT"] = commit
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # figures must reach the notebook: a non-interactive MPLBACKEND (e.g. Agg, set by a CI or a shell) would
+    # silently replace the kernel's inline backend and leave the pages without images
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     start = time.perf_counter()
     log_path = config.build_dir() / "logs" / f"{run.id}.stderr.log"
+    # ---- opt-in warm kernels ({} = jupyter_client's ordinary cold kernel)
+    from analysis import warmkernel
+
+    kernel = warmkernel.papermill_kwargs("python3") if warmkernel.enabled(warm) else {}
+    # ----
     for attempt in (1, 2):
         try:
             with _stderr_to(log_path):  # the kernels' start-up chatter goes to a log, not to readers
                 pm.execute_notebook(
                     str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3",
                     cwd=str(src.parent), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    **(kernel if attempt == 1 else {}),
                 )
             break
         except RuntimeError as exc:  # "Kernel didn't respond in 60 seconds" / "Kernel died before replying"
