@@ -55,7 +55,9 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> float:
 
 
 def env_for(root: Path) -> dict:
-    return {**os.environ, "ANALYSIS_ROOT": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "Agg"}
+    mirror = str(Path(os.environ["ANALYSIS_DATA_MIRROR"]).resolve())
+    return {**os.environ, "ANALYSIS_ROOT": str(root), "ANALYSIS_DATA_MIRROR": mirror,
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 def clean(root: Path) -> None:
@@ -84,7 +86,9 @@ def baseline(root: Path, env: dict) -> float:
                 "--cwd", str(root / "notebooks"), "-k", "python3", "--no-progress-bar"]
         for k, v in run.parameters.items():
             args += ["-p", k, str(v)]
-        subprocess.run(args, cwd=root, env={**env, "ANALYSIS_RUN_ID": run.id}, check=True, capture_output=True)
+        subprocess.run(args, cwd=root, env={**env, "ANALYSIS_RUN_ID": run.id,
+                                            "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+                       check=True, capture_output=True)
     write_generated_pages()
     write_toc(book)
     subprocess.run([JB, "build", str(root), "--all"], cwd=root, env=env, check=True, capture_output=True)
