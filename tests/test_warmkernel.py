@@ -466,9 +466,9 @@ def test_zygote_exits_with_its_parent(tmp_path):
 
 def test_build_switch(monkeypatch):
     monkeypatch.delenv(wk.ENV_SWITCH, raising=False)
-    assert not wk.enabled() and wk.enabled(True)
-    monkeypatch.setenv(wk.ENV_SWITCH, "1")
-    assert wk.enabled() and not wk.enabled(False)
+    assert wk.enabled() and not wk.enabled(False)  # on by default
+    monkeypatch.setenv(wk.ENV_SWITCH, "0")
+    assert not wk.enabled() and wk.enabled(True)  # the escape hatch
 
 
 # ---------------------------------------------------------------- (d) timing

@@ -144,7 +144,7 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
 
     Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, versions).
     Retries once when the kernel fails to start (a known papermill race under parallel load).
-    ``warm`` (default: environment variable ``ANALYSIS_WARM_KERNELS=1``) forks the kernel from a process that has
+    ``warm`` (default on; ``ANALYSIS_WARM_KERNELS=0`` turns it off) forks the kernel from a process that has
     already imported the heavy modules (:mod:`analysis.warmkernel`); it falls back to a cold kernel by itself, and
     the retry is always cold.
     """

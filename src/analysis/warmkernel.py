@@ -143,10 +143,10 @@ def _recv_msg(sock: socket.socket) -> dict | None:
 
 
 def enabled(flag: bool | None = None) -> bool:
-    """``flag`` if given, else whether ``ANALYSIS_WARM_KERNELS`` is ``1``/``true``/``yes``."""
+    """``flag`` if given, else on unless ``ANALYSIS_WARM_KERNELS`` is ``0``/``false``/``no`` (the escape hatch)."""
     if flag is not None:
         return flag
-    return os.environ.get(ENV_SWITCH, "").strip().lower() in {"1", "true", "yes"}
+    return os.environ.get(ENV_SWITCH, "").strip().lower() not in {"0", "false", "no"}
 
 
 def kernel_prefix(kernel_name: str = "python3") -> list[str]:
