@@ -259,8 +259,6 @@ def is_current(run: Run, key: str) -> bool:
 
 
 def _previous_records() -> dict[str, dict]:
-    import json
-
     path = config.generated_dir() / "runs.json"
     return {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8"))} if path.exists() else {}
 
@@ -310,14 +308,10 @@ def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int =
 
 
 def _write_status(records: list[dict[str, Any]]) -> None:
-    path = config.generated_dir() / "runs.json"
-    existing: dict[str, dict] = {}
-    if path.exists():
-        import json
-
-        existing = {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+    """Merge the run records into ``runs.json`` (read by the execution-status page)."""
+    existing = _previous_records()
     existing.update({r["id"]: r for r in records})
-    atomic_write_json(path, sorted(existing.values(), key=lambda r: r["id"]))
+    atomic_write_json(config.generated_dir() / "runs.json", sorted(existing.values(), key=lambda r: r["id"]))
 
 
 # ---------------------------------------------------------------- rendering
