@@ -5,20 +5,44 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Every package of the environment, exact versions and sha256 hashes, for CPython 3.11 on Linux x86_64.
+LOCK := requirements.lock
+UV ?= $(if $(wildcard $(VENV)/bin/uv),$(VENV)/bin/uv,uv)
+BOOT := $(if $(wildcard $(PY)),$(PY),python3)
 export ANALYSIS_DATA_MIRROR ?=
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test setup fetch process run render lint clean
+.PHONY: book test setup lock lock-upgrade audit fetch process run render lint clean
 
-# The venv is (re)built when missing or when the pins changed; reused otherwise.
-$(STAMP): pyproject.toml
+# The venv is (re)built when missing or when the pins or the lock changed; reused otherwise. It gets exactly the
+# packages of $(LOCK) (hash-checked, no resolution), then the project itself (no dependencies, no download).
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONPATH=src $(PY) -m analysis.envlock check
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
+	PYTHONPATH=src $(PY) -m analysis.envlock verify
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# Re-resolve the lock from pyproject.toml (main dependencies + the dev extra) on PyPI, keeping the locked versions
+# that still fit; `make lock-upgrade` moves every unpinned package to its newest version.
+lock:
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	  --generate-hashes --index-url https://pypi.org/simple --no-config --custom-compile-command "make lock" \
+	  --quiet -o $(LOCK) $(LOCK_FLAGS)
+	PYTHONPATH=src $(BOOT) -m analysis.envlock stamp
+lock-upgrade:
+	$(MAKE) lock LOCK_FLAGS=--upgrade
+
+# Known vulnerabilities of the locked packages (pip-audit; needs the advisory service, e.g. pypi.org's JSON API).
+# The result goes to book/generated/audit.json, shown on the status page; fails unless every package was audited
+# and none is vulnerable.
+audit: $(STAMP)
+	$(PY) -m analysis.envlock audit
 
 book: $(STAMP)
 	$(PY) -m analysis build

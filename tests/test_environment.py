@@ -37,3 +37,33 @@ def test_installed_versions_match_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     for name, pin in _pins(project["dependencies"]).items():
         assert version(name) == pin, f"{name}: installed {version(name)}, pinned {pin} (run `make setup`)"
+
+
+# ---------------------------------------------------------------- the lock (requirements.lock)
+
+
+def test_lock_belongs_to_pyproject():
+    """CI fails when a pin or extra of pyproject.toml changed without re-locking (the message says `make lock`)."""
+    from analysis import envlock
+
+    problems = envlock.check((ROOT / "pyproject.toml").read_text(), (ROOT / "requirements.lock").read_text())
+    assert not problems, "\n".join(problems)
+
+
+def test_environment_yml_agrees_with_lock():
+    from analysis import envlock
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    lock = envlock.locked((ROOT / "requirements.lock").read_text())
+    for name, version in _pins([p for p in pip if not p.startswith("-e")]).items():
+        assert lock.get(envlock.normalize(name)) == version, f"environment.yml {name}=={version}: run `make lock`"
+    assert "--python-version 3.11" in (ROOT / "Makefile").read_text()  # the lock is resolved for python=3.11
+
+
+def test_installed_environment_is_the_lock():
+    """`make setup` installed exactly the locked packages (like `pip freeze` == the lock), nothing else."""
+    from analysis import envlock
+
+    diff = envlock.installed_mismatches(envlock.locked((ROOT / "requirements.lock").read_text()), envlock.installed())
+    assert not diff, "the environment is not the locked one (run `make setup`):\n" + "\n".join(diff)
