@@ -158,3 +158,30 @@ def test_lock_hash_of_a_missing_file(tmp_path):
     (tmp_path / "requirements.lock").write_bytes(b"abc")
     assert envlock.lock_hash(tmp_path / "requirements.lock") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")  # sha256("abc"), FIPS 180-2 example
+
+
+def test_status_page_shows_each_runs_lock_and_the_audit(tmp_path, monkeypatch):
+    """The status page: a Lock column beside the commit, the lock's full hash, installed == locked, the audit."""
+    import json
+
+    from analysis import config, pages
+
+    monkeypatch.setattr(config, "generated_dir", lambda: tmp_path)
+    monkeypatch.setattr(config, "project_root", lambda: tmp_path)
+    (tmp_path / "requirements.lock").write_text(_lock())
+    monkeypatch.setattr(envlock, "installed", lambda: {"pandas": "3.1.1"})
+    record = {"notebook": "data_coverage", "parameters": {}, "seconds": 1.0, "finished": "t", "commit": "c" * 40,
+              "versions": {}}
+    (tmp_path / "runs.json").write_text(json.dumps([{**record, "id": "a", "lock": "f" * 64}, {**record, "id": "b"}]))
+    md = pages.status_md()
+    assert "| Commit | Lock (sha256) |" in md
+    assert f"| `{'c' * 12}` | `{'f' * 12}` |" in md and f"| `{'c' * 12}` | not recorded |" in md
+    sha = envlock.lock_hash(tmp_path / "requirements.lock")
+    assert f"Environment: `requirements.lock` sha256 `{sha}` (5 packages, exact versions and hashes); the " \
+           "packages installed for this build differ from the lock in 4 places (e.g. dask: locked 2026.8.0, " \
+           "not installed)." in md
+    assert "Vulnerability audit (pip-audit) of the locked packages: not run for this build." in md
+    summary = envlock.summarize_audit(_report(CLEAN), None, sha)
+    (tmp_path / "audit.json").write_text(json.dumps({**summary, "finished": "t", "service": "pypi"}))
+    assert "Vulnerability audit (pip-audit, pypi advisories, t): 1 of 1 locked packages audited; no known " \
+           "vulnerabilities." in pages.status_md()

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis import config
+from analysis.envlock import lock_hash
 from analysis.params import validate
 from analysis.storage import atomic_write_json, atomic_write_text, write_if_changed
 
@@ -142,7 +143,8 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
                 warm: bool | None = None) -> dict[str, Any]:
     """Execute one run with papermill (after validating its parameters against the data).
 
-    Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, versions).
+    Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, commit, lock
+    hash, versions).
     Retries once when the kernel fails to start (a known papermill race under parallel load).
     ``warm`` (default on; ``ANALYSIS_WARM_KERNELS=0`` turns it off) forks the kernel from a process that has
     already imported the heavy modules (:mod:`analysis.warmkernel`); it falls back to a cold kernel by itself, and
@@ -190,6 +192,7 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
             "seconds": round(time.perf_counter() - start, 2),
             "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
+            "lock": lock_hash(),  # sha256 of requirements.lock: the exact environment (see analysis.envlock)
             "versions": _versions(),
             "output": str(target.relative_to(config.project_root())
                           if target.is_relative_to(config.project_root()) else target)}

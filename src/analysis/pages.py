@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from analysis import config
+from analysis import config, envlock
 from analysis.sources import load_registry, provenance_path
 from analysis.storage import write_if_changed
 
@@ -64,21 +64,25 @@ def copy_processed_downloads() -> None:
 
 
 def status_md() -> str:
-    """Markdown of the execution-status page: every notebook run with its parameters, duration, versions, commit."""
+    """Markdown of the execution-status page: every notebook run with its parameters, duration, versions, commit
+    and lock hash; the environment (lock, installed packages) and the vulnerability audit."""
     path = config.generated_dir() / "runs.json"
     records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
     lines = ["# Execution status", "",
              "Each page of this book built from a notebook was executed once by papermill, then rendered by "
              "Jupyter Book with execution off. This table is written by the build from the run records.", ""]
     if not records:
-        return "\n".join(lines + ["No notebook has been run yet."]) + "\n"
-    lines += ["| Run | Notebook | Parameters | Seconds | Finished (UTC) | Commit |", "|---|---|---|---|---|---|"]
+        return "\n".join(lines + ["No notebook has been run yet.", "", envlock.status_md()])
+    lines += ["| Run | Notebook | Parameters | Seconds | Finished (UTC) | Commit | Lock (sha256) |",
+              "|---|---|---|---|---|---|---|"]
     for r in records:
         params = ", ".join(f"`{k}={v!r}`" for k, v in r["parameters"].items()) or "defaults"
+        lock = f"`{r['lock'][:12]}`" if "lock" in r else "not recorded"  # records made before the lock existed
         lines.append(f"| {_md_escape(r['id'])} | `{r['notebook']}` | {_md_escape(params)} | {r['seconds']:.1f} "
-                     f"| {r['finished']} | `{r['commit'][:12]}` |")
+                     f"| {r['finished']} | `{r['commit'][:12]}` | {lock} |")
     versions = records[-1]["versions"]
     lines += ["", "Package versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())) + "."]
+    lines += ["", envlock.status_md().rstrip("\n")]  # the lock's hash, installed == locked, the pip-audit result
     return "\n".join(lines) + "\n"
 
 
