@@ -28,10 +28,10 @@ $(STAMP): pyproject.toml $(LOCK)
 
 setup: $(STAMP)
 
-# Re-resolve the lock from pyproject.toml (main dependencies + the dev extra) on PyPI, keeping the locked versions
-# that still fit; `make lock-upgrade` moves every unpinned package to its newest version.
+# Re-resolve the lock from pyproject.toml (main dependencies + every extra, incl. dev) on PyPI, keeping the locked
+# versions that still fit; `make lock-upgrade` moves every unpinned package to its newest version.
 lock:
-	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	$(UV) pip compile pyproject.toml --all-extras --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	  --generate-hashes --index-url https://pypi.org/simple --no-config --custom-compile-command "make lock" \
 	  --quiet -o $(LOCK) $(LOCK_FLAGS)
 	PYTHONPATH=src $(BOOT) -m analysis.envlock stamp

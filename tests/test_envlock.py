@@ -185,3 +185,46 @@ def test_status_page_shows_each_runs_lock_and_the_audit(tmp_path, monkeypatch):
     (tmp_path / "audit.json").write_text(json.dumps({**summary, "finished": "t", "service": "pypi"}))
     assert "Vulnerability audit (pip-audit, pypi advisories, t): 1 of 1 locked packages audited; no known " \
            "vulnerabilities." in pages.status_md()
+
+
+def _fake_pip_audit(tmp_path, body: str) -> str:
+    """A stand-in for the pip-audit executable (the real one needs the advisory service)."""
+    import stat
+    import sys
+
+    exe = tmp_path / "pip-audit"
+    exe.write_text(f"#!{sys.executable}\nimport json, sys\nargs = sys.argv[1:]\n{body}\n")
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    return str(exe)
+
+
+def test_audit_runs_pip_audit_on_the_lock_and_writes_the_summary(tmp_path, monkeypatch):
+    import json
+
+    from analysis import config
+
+    monkeypatch.setattr(config, "project_root", lambda: tmp_path)
+    monkeypatch.setattr(config, "generated_dir", lambda: tmp_path / "generated")
+    (tmp_path / "requirements.lock").write_text(_lock())
+    exe = _fake_pip_audit(tmp_path, (
+        "assert args[:4] == ['-r', sys.argv[0].rsplit('/', 1)[0] + '/requirements.lock', '--require-hashes',"
+        " '--disable-pip'], args\n"
+        f"open(args[args.index('--output') + 1], 'w').write(json.dumps({_report(CLEAN, VULN)!r}))\n"
+        "sys.exit(1)"))
+    summary = envlock.audit(pip_audit=exe)
+    assert (summary["status"], summary["audited"], summary["error"]) == ("vulnerable", 2, None)
+    assert summary["lock_sha256"] == envlock.lock_hash(tmp_path / "requirements.lock")
+    assert json.loads((tmp_path / "generated" / "audit.json").read_text())["vulnerabilities"][0]["name"] == "jinja2"
+
+
+def test_audit_that_cannot_reach_the_service_is_a_failure_not_a_clean_result(tmp_path, monkeypatch):
+    from analysis import config
+
+    monkeypatch.setattr(config, "project_root", lambda: tmp_path)
+    monkeypatch.setattr(config, "generated_dir", lambda: tmp_path / "generated")
+    (tmp_path / "requirements.lock").write_text(_lock())
+    exe = _fake_pip_audit(tmp_path, "print('ConnectionError: api.osv.dev', file=sys.stderr)\nsys.exit(1)")
+    failed = envlock.audit(service="osv", pip_audit=exe)
+    assert (failed["status"], failed["error"]) == ("failed", "pip-audit exit 1: ConnectionError: api.osv.dev")
+    missing = envlock.audit(pip_audit=str(tmp_path / "no-such-pip-audit"))
+    assert missing["status"] == "failed" and missing["error"].startswith("FileNotFoundError")

@@ -1,6 +1,6 @@
 """The locked environment: ``requirements.lock`` (every package, exact version, sha256 hashes).
 
-``make lock`` resolves ``pyproject.toml`` (main dependencies + the ``dev`` extra) with uv for CPython 3.11 on
+``make lock`` resolves ``pyproject.toml`` (main dependencies + every extra, incl. ``dev``) with uv for CPython 3.11 on
 Linux x86_64 and then :func:`stamp` records in the lock's header a digest of pyproject's dependency tables, so
 that a pin changed without re-locking is caught (:func:`check`, run by ``make setup`` and by the tests).
 ``make setup`` installs from the lock with ``pip --require-hashes --no-deps``; :func:`installed_mismatches`
@@ -194,8 +194,8 @@ def audit(service: str = "pypi", pip_audit: str | None = None) -> dict[str, Any]
             proc, error = None, f"{type(exc).__name__}: {exc}"
         report = json.loads(out.read_text()) if out.exists() and out.stat().st_size else None
     if proc is not None:  # exit 1 with a report = vulnerabilities found; no report = pip-audit itself failed
-        lines = (proc.stderr or proc.stdout).strip().splitlines()
-        error = None if report is not None else f"pip-audit exit {proc.returncode}: " + (lines[-1] if lines else "")
+        last = ((proc.stderr or proc.stdout).strip().splitlines() or [""])[-1][:300]
+        error = None if report is not None else f"pip-audit exit {proc.returncode}: {last}"
     summary = summarize_audit(report, error, lock_hash())
     summary["service"] = service
     atomic_write_json(audit_path(), summary)
