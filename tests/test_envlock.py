@@ -228,3 +228,23 @@ def test_audit_that_cannot_reach_the_service_is_a_failure_not_a_clean_result(tmp
     assert (failed["status"], failed["error"]) == ("failed", "pip-audit exit 1: ConnectionError: api.osv.dev")
     missing = envlock.audit(pip_audit=str(tmp_path / "no-such-pip-audit"))
     assert missing["status"] == "failed" and missing["error"].startswith("FileNotFoundError")
+
+
+@pytest.mark.integration
+def test_every_run_record_carries_the_lock_hash(processed, tmp_path, monkeypatch):
+    """execute_run's record has the lock's sha256 beside the commit (papermill replaced by a copy: no kernel)."""
+    import os
+    import shutil
+
+    import papermill
+
+    from analysis import build
+
+    monkeypatch.setattr(papermill, "execute_notebook", lambda src, out, **_: shutil.copy(src, out))
+    for name in ("ANALYSIS_RUN_ID", "ANALYSIS_COMMIT", "MPLBACKEND"):  # execute_run sets them; restored afterwards
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    record = build.execute_run(build.Run(id="data_coverage__lock", notebook="data_coverage"), "c" * 40,
+                               output_dir=tmp_path, warm=False)
+    assert record["commit"] == "c" * 40
+    assert record["lock"] == envlock.lock_hash() != "missing"
+    assert (tmp_path / "data_coverage__lock.ipynb").exists()
