@@ -45,7 +45,7 @@ test: $(STAMP)
 # The report (score per module, every surviving mutant with its diff) is _build/mutation/report.md.
 mutate: $(STAMP)
 	rm -rf mutants
-	env -u ANALYSIS_DATA_MIRROR PYTHONPATH= $(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
+	env -u ANALYSIS_DATA_MIRROR PYTHONPATH= ANALYSIS_ROOT=$(CURDIR) $(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
 	mkdir -p _build/mutation
 	$(PY) tools/mutation_report.py > _build/mutation/report.md
 	@sed -n '/^| module/,/^$$/p' _build/mutation/report.md
