@@ -12,7 +12,7 @@ BOOT := $(if $(wildcard $(PY)),$(PY),python3)
 export ANALYSIS_DATA_MIRROR ?=
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test setup lock lock-upgrade audit fetch process run render lint clean
+.PHONY: book test setup lock lock-upgrade audit fetch process run render lint clean mutate
 
 # The venv is (re)built when missing or when the pins or the lock changed; reused otherwise. It gets exactly the
 # packages of $(LOCK) (hash-checked, no resolution), then the project itself (no dependencies, no download).
@@ -65,5 +65,14 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile tests
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
 
+# Mutation testing of the chapter modules against the fast unit tests (not part of CI: ~10 min on 2 cores).
+# The report (score per module, every surviving mutant with its diff) is _build/mutation/report.md.
+mutate: $(STAMP)
+	rm -rf mutants
+	env -u ANALYSIS_DATA_MIRROR PYTHONPATH= ANALYSIS_ROOT=$(CURDIR) $(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
+	mkdir -p _build/mutation
+	$(PY) tools/mutation_report.py > _build/mutation/report.md
+	@sed -n '/^| module/,/^$$/p' _build/mutation/report.md
+
 clean:
-	rm -rf _build book/generated data/processed/*.csv data/processed/*.json
+	rm -rf _build mutants book/generated data/processed/*.csv data/processed/*.json
