@@ -139,16 +139,13 @@ def git_commit() -> str:
         return "unknown"
 
 
-def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None,
-                warm: bool | None = None) -> dict[str, Any]:
+def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None) -> dict[str, Any]:
     """Execute one run with papermill (after validating its parameters against the data).
 
     Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, commit, lock
     hash, versions).
-    Retries once when the kernel fails to start (a known papermill race under parallel load).
-    ``warm`` (default on; ``ANALYSIS_WARM_KERNELS=0`` turns it off) forks the kernel from a process that has
-    already imported the heavy modules (:mod:`analysis.warmkernel`); it falls back to a cold kernel by itself, and
-    the retry is always cold.
+    Retries once when the kernel fails to start (a known papermill race under parallel load). Each run gets an
+    ordinary fresh kernel from jupyter_client (no forking, no patching of third-party internals).
     """
     import papermill as pm
 
@@ -166,18 +163,12 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     start = time.perf_counter()
     log_path = config.build_dir() / "logs" / f"{run.id}.stderr.log"
-    # ---- opt-in warm kernels ({} = jupyter_client's ordinary cold kernel)
-    from analysis import warmkernel
-
-    kernel = warmkernel.papermill_kwargs("python3") if warmkernel.enabled(warm) else {}
-    # ----
     for attempt in (1, 2):
         try:
             with _stderr_to(log_path):  # the kernels' start-up chatter goes to a log, not to readers
                 pm.execute_notebook(
                     str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3",
                     cwd=str(src.parent), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                    **(kernel if attempt == 1 else {}),
                 )
             break
         except RuntimeError as exc:  # "Kernel didn't respond in 60 seconds" / "Kernel died before replying"
