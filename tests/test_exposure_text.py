@@ -149,7 +149,8 @@ def test_sector_sentence_states_no_order_when_the_sensitivity_changes_it(sector_
     assert "2 of 3 sections change rank" in text
     assert "the most exposed is Financial and insurance activities (K)" in text
     assert "least exposed" not in text  # the least exposed differs: Z vs P
-    assert "35.0 % of its employment in exposed occupations with major-group averages, 15.0 %" in text
+    assert ("35.0 % of its employment in exposed occupations with major-group averages, 15.0 % if its professionals "
+            "(OC2) were all teaching professionals (OC23)") in text
     assert "cannot say which figure is closer" in text
 
 
@@ -350,3 +351,31 @@ def test_real_sector_sentence_premise(processed: Path) -> None:
     text = ex.sector_sentence(sv.sens, "EU27", sv.year)
     assert ("order of sections is the same" in text) == same
     assert ("does not rank sections" in text) == (not same)
+
+
+# ------------------------------------------------------------------------------------------ small pieces
+def test_gradient_counts_and_texts() -> None:
+    counts = ex.gradient_counts(ILO)
+    assert counts["unit_groups"].tolist() == [2, 1, 1, 0, 0, 1]  # GRADIENT_ORDER: not, minimal, 1, 2, 3, 4
+    t = ex.gradient_texts(counts)
+    assert (t["n_exposed_ilo"], t["n_units_ilo"], t["pct_exposed_units"]) == ("2", "5", "40.0 %")
+
+
+def test_top_occupations_ties_in_code_order() -> None:
+    s4 = pd.Series([0.5, 0.9, 0.5, np.nan], index=["2222", "1111", "1112", "3333"])
+    view = ex.IndexView("ilo2025", s4, s4, s4, s4)
+    ilo = pd.DataFrame({"isco08": ["1111", "1112"], "index_version": 2025, "title": ["A", "B"], "gradient": ""})
+    top = ex.top_occupations(view, ilo, n=3)
+    assert top["isco08"].tolist() == ["1111", "1112", "2222"]
+    assert top["title"].tolist() == ["A", "B", "(title not in the ILO file)"]
+    assert ex.top_texts(top, "ilo2025")["top_score"] == "0.90"
+
+
+def test_rule_text_and_threshold_branch() -> None:
+    assert ex.rule_text(ILO, "ilo2025", "gradient", 0.5) == "ILO 2025 exposure gradients 1–4"
+    assert ex.rule_text(ILO, "aioe", "gradient", 0.5).startswith("the top 40.0 % of the unit groups AIOE scores")
+    assert ex.rule_text(ILO, "eloundou", "threshold", 0.455) == "score of at least 0.46"  # half away
+    assert ex.rule_text(ILO, "aioe", "threshold", 0.755) == "percentile rank among unit groups of at least 76"
+    by = pd.DataFrame({"index": ["ilo2025", "aioe"], "weighting": ["none", "none"], "exposed_pct": [0.0, 29.55]})
+    text = ex.index_texts(by, pd.DataFrame(), pd.DataFrame(), "threshold", "EU")["rule_compare"]
+    assert "from 0.0 % (ILO 2025) to 29.6 % (AIOE)" in text and "same number" not in text

@@ -40,8 +40,8 @@ Aggregation = Literal["mean", "median", "max"]
 ExposedRule = Literal["gradient", "threshold"]
 TieRule = Literal["code", "include"]
 #: The stated rule for unit groups tied at the cut-off score of the ``gradient`` rule (non-ILO-2025 indices).
-TIE_RULE_TEXT = ("unit groups tied at the cut-off score are taken in ISCO-08 code order (lower code first) until "
-                 "the index flags exactly its share of its scored unit groups")
+TIE_RULE_TEXT = ("unit groups tied at the cut-off score are taken lower ISCO-08 code first until the index flags "
+                 "exactly its share of its scored unit groups")
 
 #: Indices a notebook parameter can choose.
 INDEX_CHOICES: tuple[str, ...] = ("ilo2025", "ilo2023", "aioe", "lm_aioe", "eloundou")
@@ -1074,10 +1074,11 @@ def sector_sentence(sens: pd.DataFrame, geo_label: str, year: int) -> str:
     rows = sens[sens["emp_scored"] > 0]
     parts = []
     for r in rows[rows["substituted"] != ""].itertuples():
-        groups = _join([f"{ISCO_TITLES[g].lower()} ({g})" for g in (x.split("→")[1] for x in r.substituted.split())])
-        majors = _join([ISCO_TITLES[x.split("→")[0]].lower() for x in r.substituted.split()])
+        pairs = [x.split("→") for x in r.substituted.split()]
+        swaps = "; and its ".join(f"{ISCO_TITLES[m].lower()} ({m}) were all {ISCO_TITLES[g].lower()} ({g})"
+                                  for m, g in pairs)
         parts.append(f"{r.label} ({r.nace}): {fmt.pct(r.exposed_pct)} of its employment in exposed occupations "
-                     f"with major-group averages, {fmt.pct(r.exposed_pct_2d)} if its {majors} were all {groups}")
+                     f"with major-group averages, {fmt.pct(r.exposed_pct_2d)} if its {swaps}")
     text = (f"In {geo_label} ({year}) each section's employment is known only by ISCO major group, so each major "
             "group carries its exposure averaged over all sectors. " + ("; ".join(parts) + ". " if parts else ""))
     text += ("The LFS does not cross 2-digit occupations with sectors, so the data cannot say which figure is "
@@ -1181,7 +1182,9 @@ def sensitivity_sentence(table: pd.DataFrame, geo_label: str = "EU") -> str:
                  "replaced; both are readings of task scores, not observed job changes.")
     missing = table[table["exposed_pct"].isna()]
     if len(missing):
-        text += f" Weighting unit groups by employment within 2-digit groups is {missing['note'].iloc[0]}."
+        text += (f" Weighting unit groups by employment within 2-digit groups is {missing['note'].iloc[0]}. The "
+                 "weighting the data do allow is within unit groups, for the SOC-based indices: their SOC codes "
+                 "weighted by US employment (the rows 'weighted by US employment' of the table of indices above).")
     return text
 
 
