@@ -379,3 +379,22 @@ def test_rule_text_and_threshold_branch() -> None:
     by = pd.DataFrame({"index": ["ilo2025", "aioe"], "weighting": ["none", "none"], "exposed_pct": [0.0, 29.55]})
     text = ex.index_texts(by, pd.DataFrame(), pd.DataFrame(), "threshold", "EU")["rule_compare"]
     assert "from 0.0 % (ILO 2025) to 29.6 % (AIOE)" in text and "same number" not in text
+
+
+def test_sector_flags_carried_from_members_and_cells() -> None:
+    members = ("AA", "BB")
+    sector = pd.DataFrame({"isco08": ["OC1", "OC1", "OC2", "OC2"], "nace": ["C"] * 4, "geo": ["AA", "BB"] * 2,
+                           "year": [2024] * 4, "value_thousands": [10.0, 5.0, 30.0, np.nan],
+                           "flag": ["", "u", "b", "u"]})
+    eu = ex.eu_sector_sum(sector, members)
+    by = eu.set_index("isco08")
+    # OC1: BB's 5 flagged u enters the sum; OC2: only AA's 30 (flag b) enters, BB's suppressed u does not
+    assert by.loc["OC1", "flag"] == "u" and by.loc["OC1", "value_u_thousands"] == 5.0
+    assert by.loc["OC2", "flag"] == "b" and by.loc["OC2", "value_u_thousands"] == 0.0
+    scores1 = pd.DataFrame({"score": [0.2, 0.6], "exposed_share": [0.0, 1.0]}, index=["OC1", "OC2"])
+    row = ex.sector_exposure(eu, scores1).iloc[0]
+    assert row["u_pct"] == pytest.approx(100 * 5 / 45) and row["n_break"] == 1
+    # a member state's own cells: the flag of the cell
+    cells = pd.DataFrame({"isco08": ["OC1", "OC2"], "nace": ["C", "C"], "value_thousands": [10.0, 30.0],
+                          "flag": ["u", ""]})
+    assert ex.sector_exposure(cells, scores1).iloc[0]["u_pct"] == pytest.approx(25.0)

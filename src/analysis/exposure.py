@@ -754,13 +754,25 @@ def eu_sector_sum(sector: pd.DataFrame, members: tuple[str, ...] = EU27, require
     True where all are present. ``require_all=True`` leaves the sum NaN unless complete (strict); the default sums
     the members with a value (a lower bound where some are suppressed: small cells, usually ``:`` for low
     reliability). Returns columns ``isco08``, ``nace``, ``year``, ``value_thousands``, ``n_present``,
-    ``complete``, ``geo`` (= ``EU27_2020``)."""
+    ``complete``, ``geo`` (= ``EU27_2020``), ``flag``: the Eurostat flag letters (sorted, e.g. ``"bu"``) of the
+    members' values that enter the sum (``""`` if the table has no ``flag`` column) and ``value_u_thousands``: the
+    part of the sum from members' values flagged ``u`` (low reliability)."""
     part = sector[sector["geo"].isin(members)]
     absent = sorted(set(members) - set(part["geo"]))
     if absent:
         raise ValueError(f"eu_sector_sum: member state(s) {absent} absent from the sector table")
-    g = part.groupby(["isco08", "nace", "year"], sort=True)["value_thousands"]
+    keys = ["isco08", "nace", "year"]
+    g = part.groupby(keys, sort=True)["value_thousands"]
     out = pd.DataFrame({"value_thousands": g.sum(min_count=1), "n_present": g.count().astype("int64")})
+    if "flag" in part.columns:
+        used = part[part["value_thousands"].notna()]
+        letters = used.groupby(keys)["flag"].agg(lambda f: "".join(sorted(set("".join(f.fillna("").astype(str))))))
+        out["flag"] = letters.reindex(out.index).fillna("").astype(str)
+        is_u = used["flag"].fillna("").astype(str).str.contains("u")
+        out["value_u_thousands"] = used[is_u].groupby(keys)["value_thousands"].sum().reindex(out.index).fillna(0.0)
+    else:
+        out["flag"] = ""
+        out["value_u_thousands"] = 0.0
     out["complete"] = out["n_present"] == len(members)
     if require_all:
         out["value_thousands"] = out["value_thousands"].where(out["complete"])
@@ -792,22 +804,32 @@ def sector_exposure(sector_geo: pd.DataFrame, scores1: pd.DataFrame) -> pd.DataF
 
     Per section: ``mean_score`` (index unit) and ``exposed_pct`` (percent) weighted by the section's employment in
     each scored major group; ``emp_scored`` (thousands), ``emp_unscored`` (armed forces, OC0), ``n_missing``
-    (major groups with no value: suppressed). Coarse: 9 scored major groups, the same score for a major group in
-    every section (a clerk in finance scores like a clerk in agriculture).
+    (major groups with no value: suppressed); from the cells' flags where present: ``u_pct`` (percent of scored
+    employment flagged ``u``, low reliability: for an EU sum, the members' u-flagged values, ``value_u_thousands``)
+    and ``n_break`` (scored cells with a ``b`` flag, break in series). Coarse: 9 scored major groups, the same
+    score for a major group in every section (a clerk in finance scores like a clerk in agriculture).
     """
     rows = []
-    for nace, part in sector_geo.groupby("nace", sort=True):
-        part = part.set_index("isco08")["value_thousands"]
+    for nace, cells in sector_geo.groupby("nace", sort=True):
+        part = cells.set_index("isco08")["value_thousands"]
+        flags = (cells.set_index("isco08")["flag"].fillna("").astype(str) if "flag" in cells.columns
+                 else pd.Series("", index=part.index))
         s = scores1.reindex(part.index)
         used = part.notna() & s["score"].notna()
         w = part[used]
         tot = float(w.sum())
+        if "value_u_thousands" in cells.columns:  # an EU sum: the members' u-flagged part of each cell
+            u = float(cells.set_index("isco08")["value_u_thousands"][used].sum())
+        else:
+            u = float(w[flags[used].str.contains("u").to_numpy()].sum())
         rows.append({
             "nace": nace, "label": NACE_SECTIONS.get(nace, nace),
             "mean_score": float((w * s.loc[used, "score"]).sum()) / tot if tot > 0 else np.nan,
             "exposed_pct": 100.0 * float((w * s.loc[used, "exposed_share"]).sum()) / tot if tot > 0 else np.nan,
             "emp_scored": tot, "emp_unscored": float(part[part.notna() & s["score"].isna()].sum()),
             "n_missing": int(part.isna().sum()),
+            "u_pct": 100.0 * u / tot if tot > 0 else np.nan,
+            "n_break": int(flags[used].str.contains("b").sum()),
         })
     return pd.DataFrame(rows)
 
@@ -1418,6 +1440,19 @@ class SectorView:
     note: str
 
 
+#: Percent of a section's scored employment flagged ``u`` from which the sector chart marks it ``(u)``.
+SECTOR_U_MARK = 5.0
+
+
+def sectors_notes(sv_note: str) -> str:
+    """Processing note under the sector chart (``sv_note``: :attr:`SectorView.note`)."""
+    return ("Sections in NACE order (not ranked). Orange: sections holding one of the strategy's sectoral flagships "
+            "(approximate mapping; pharmaceuticals, robotics and automotive are parts of C). Major-group scores are "
+            "employment-weighted means of their 2-digit groups. Diamonds: the 2-digit sensitivity. '(u)': at least "
+            f"{fmt.num(SECTOR_U_MARK, 0)} % of the section's scored employment from values Eurostat flags u (low "
+            "reliability); '(b)': a cell used is flagged b (break in series). " + sv_note)
+
+
 def sector_view(sector: pd.DataFrame, employment: pd.DataFrame, view: IndexView, geo: str, year: int) -> SectorView:
     """Sectors of ``geo`` in the latest sector year not after ``year`` (the EU27 as a sum of members where ``geo``
     is the EU or absent from the table)."""
@@ -1464,8 +1499,14 @@ def alt_sectors(sens: pd.DataFrame, geo_label: str, year: int) -> str:
     rows = sens[sens["emp_scored"] > 0].sort_values("nace")
     parts = [f"{r.nace} {fmt.pct(r.exposed_pct)}" + (f" (2-digit sensitivity {fmt.pct(r.exposed_pct_2d)})"
                                                      if r.substituted else "") for r in rows.itertuples()]
-    return (f"Horizontal bar chart, in NACE section order, of the share of each section's employment in exposed "
+    text = (f"Horizontal bar chart, in NACE section order, of the share of each section's employment in exposed "
             f"occupations, {geo_label} {year}, with major-group averages: {_join(parts)}.")
+    if "u_pct" in rows.columns:
+        low = rows[rows["u_pct"] >= SECTOR_U_MARK]["nace"].tolist()
+        if low:
+            text += (f" Marked (u), at least {fmt.num(SECTOR_U_MARK, 0)} % of the weights of low reliability: "
+                     f"{_join(low)}.")
+    return text
 
 
 # ---------------------------------------------------------------------------------------------- chapter: indices
@@ -1610,7 +1651,7 @@ def chart_countries(shown: pd.DataFrame, geo: str, unit: str, title: str):
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 7), sharey=True)
     for ax, col, xlabel in ((axes[0], "exposed_pct", "% of employment in exposed occupations"),
-                            (axes[1], "mean_score", f"mean score ({unit})")):
+                            (axes[1], "mean_score", f"mean score, {unit}")):
         bars = ax.barh(range(len(shown)), shown[col], color=_highlight_colors(shown["geo"], geo))
         for bar, low in zip(bars, shown["low_coverage"], strict=True):
             bar.set_hatch("///" if low else "")
@@ -1648,9 +1689,12 @@ def chart_sectors(plot: pd.DataFrame, title: str):
     sub = plot[plot["substituted"] != ""]
     ax.scatter(sub["exposed_pct_2d"], [plot.index.get_loc(i) for i in sub.index], marker="D", color="black",
                zorder=3, label="2-digit sensitivity (education: OC23; health: OC22, OC32)")
-    ax.set_yticks(range(len(plot)), (plot["nace"] + " " + plot["label"].str[:38]).tolist(), fontsize=8)
+    marks = [(" (u)" if u >= SECTOR_U_MARK else "") + (" (b)" if b else "")
+             for u, b in zip(plot["u_pct"], plot["n_break"], strict=True)]
+    ax.set_yticks(range(len(plot)), [f"{n} {lab[:38]}{m}" for n, lab, m in zip(plot["nace"], plot["label"], marks,
+                                                                               strict=True)], fontsize=8)
     ax.set_xlabel("% of the section's employment in exposed occupations")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     ax.set_title(title)
     return fig
 
