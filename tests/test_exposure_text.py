@@ -398,3 +398,17 @@ def test_sector_flags_carried_from_members_and_cells() -> None:
     cells = pd.DataFrame({"isco08": ["OC1", "OC2"], "nace": ["C", "C"], "value_thousands": [10.0, 30.0],
                           "flag": ["u", ""]})
     assert ex.sector_exposure(cells, scores1).iloc[0]["u_pct"] == pytest.approx(25.0)
+
+
+def test_flag_counts_display_gives_the_reason() -> None:
+    counts = pd.DataFrame({"index": ["ilo2025", "ilo2023", "aioe"], "label": ["ILO 2025", "ILO 2023", "AIOE"],
+                           "n_scored": [427, 427, 422], "n_flagged": [112, 112, 111],
+                           "n_flagged_ties": [112, 124, 111], "n_tied_at_cut": [0, 13, 1]})
+    effect = pd.DataFrame({"index": ["aioe", "ilo2025", "ilo2023"], "exposed_pct": [30.45, 32.6, 33.4],
+                           "exposed_pct_ties": [30.45, 32.6, 36.1]})
+    d = ex.flag_counts_display(counts, effect)
+    assert d["Why the count differs"].tolist() == ["reference (ILO gradients 1–4)",
+                                                   "ties: 13 unit groups share the cut-off score",
+                                                   "coverage: 5 fewer unit groups scored"]
+    assert d["EU employment exposed (tie rule)"].tolist() == ["32.6 %", "33.4 %", "30.5 %"]  # aligned, half away
+    assert d["Flagged, every tie included"].tolist() == ["112", "124", "111"]

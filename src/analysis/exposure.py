@@ -1009,6 +1009,36 @@ def index_count_sentence(counts: pd.DataFrame) -> str:
     return text
 
 
+FLAG_COUNTS_CAPTION = ("Unit groups each index flags as exposed under the gradient rule (the share of its scored unit "
+                       "groups that ILO 2025 places in gradients 1–4), with and without the tie rule, and the EU share "
+                       "of employment in exposed occupations either way (percent of scored employment)")
+
+
+def flag_counts_display(counts: pd.DataFrame, effect: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`index_flag_counts` (and, if given, :func:`tie_effect`) formatted for :func:`analysis.figures.table`,
+    with the reason each count differs from ILO 2025's: coverage (fewer unit groups scored), ties at the cut-off."""
+    base = counts.set_index("index").loc["ilo2025"] if "ilo2025" in set(counts["index"]) else counts.iloc[0]
+    why = []
+    for r in counts.itertuples():
+        reasons = []
+        if r.n_scored < base["n_scored"]:
+            reasons.append(f"coverage: {fmt.count(base['n_scored'] - r.n_scored)} fewer unit groups scored")
+        if r.n_flagged_ties != r.n_flagged:
+            reasons.append(f"ties: {fmt.count(r.n_tied_at_cut)} unit groups share the cut-off score")
+        why.append("; ".join(reasons) or ("reference (ILO gradients 1–4)" if r.index == "ilo2025" else "none"))
+    out = pd.DataFrame({
+        "Index": counts["label"], "Unit groups scored": counts["n_scored"].map(fmt.count),
+        "Flagged (tie rule)": counts["n_flagged"].map(fmt.count),
+        "Flagged, every tie included": counts["n_flagged_ties"].map(fmt.count),
+        "Why the count differs": why,
+    })
+    if effect is not None:
+        e = effect.set_index("index").reindex(counts["index"])
+        out["EU employment exposed (tie rule)"] = e["exposed_pct"].map(fmt.pct).to_numpy()
+        out["EU employment exposed (every tie)"] = e["exposed_pct_ties"].map(fmt.pct).to_numpy()
+    return out
+
+
 def tie_effect(indices: pd.DataFrame, ilo: pd.DataFrame, employment: pd.DataFrame, geo: str, year: int,
                how: Aggregation = "mean", names: tuple[str, ...] = ALL_INDICES) -> pd.DataFrame:
     """The exposed share (percent of scored employment) of ``geo`` in ``year`` under each index with the tie
