@@ -214,6 +214,18 @@ def test_full_reference_gives_the_address_or_why_there_is_none() -> None:
     assert cl.full_reference(closed, cl.Location()) == "R (V; no web address: none known)"
 
 
+def test_quote_reference_for_chapters() -> None:
+    _seeds()
+    assert cl.quote_reference("ec2025applyai", ex.JRC_TEACHERS_QUOTE) == \
+        "COM(2025) 723 final, section 3.2, footnote 68, p. 16 (French version: Council document 13731/25)"
+    assert cl.quote_reference("ec2025applyai", "seuls 13,5 % des entreprises et 12,6 % des PME²").startswith(
+        "COM(2025) 723 final, section 1, footnote 2, p. 1")
+    with pytest.raises(ValueError, match="quote not found"):
+        cl.quote_reference("ec2025applyai", "une phrase absente")
+    with pytest.raises(KeyError, match="unknown document"):
+        cl.quote_reference("nowhere", "x")
+
+
 def test_superscripts() -> None:
     assert cl.superscript_number("⁶⁸") == 68 and cl.superscript_number("²") == 2
 
@@ -532,11 +544,16 @@ def test_book_pages_show_no_seed_file_and_cite_their_quotes() -> None:
     for page in sorted((ROOT / "book").glob("*.md")):
         text = page.read_text(encoding="utf-8")
         assert not cl.SEED_NAME.search(text) and not any(s in text for s in seeds), page.name
+    where = cl.locations(seeds_dir=_seeds())
+    known = {cl.reference(cl.DOCUMENTS[c.document], where[c.id]) for c in cl.CLAIMS}
+    for page in sorted((ROOT / "book").glob("*.md")):
+        for ref in re.findall(r"COM\(2025\) 723 final, section [\d.]+(?:, footnotes? [\d, and]+?)?, p\. \d+",
+                              _norm(page.read_text(encoding="utf-8"))):
+            assert ref in known, f"{page.name}: {ref} is not where the text puts it"
     intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
     flat = _norm(intro)
     quotes = re.findall(r"«\s*(.+?)\s*»", flat)
     assert quotes, "the introduction quotes the strategy in French"
-    where = cl.locations(seeds_dir=_seeds())
     for quote in quotes:
         claim = next((c for c in cl.CLAIMS if quote in _norm(c.quote_fr)), None)
         assert claim is not None, f"not a registry quote: {quote[:50]}"

@@ -413,6 +413,28 @@ def locations(registry: Registry | None = None, seeds_dir: Path | None = None) -
     return out
 
 
+def quote_reference(document_key: str, quote_fr: str, seeds_dir: Path | None = None) -> str:
+    """The public reference (:func:`cited_reference`) of any French quote of a registry document, for chapters
+    that quote it: e.g. ``quote_reference("ec2025applyai", "Les enseignants sont plus exposés")`` →
+    ``COM(2025) 723 final, section 3.2, footnote 68, p. 16 (French version: Council document 13731/25)``.
+
+    The quote must be on one line of the document's text; raises ``KeyError`` for an unknown document and
+    ``ValueError`` when the quote is not found."""
+    documents = load_registry().documents
+    if document_key not in documents:
+        raise KeyError(f"unknown document {document_key!r}; known: {', '.join(documents)}")
+    document = documents[document_key]
+    lines = seed_lines(document, seeds_dir)
+    line = next((n for n, text in enumerate(lines, 1) if quote_fr in text), None)
+    if line is None:
+        raise ValueError(f"quote not found in {document.reference}: {quote_fr[:60]!r}")
+    heading = ""
+    if document.layout in ("slides", "web"):
+        heading = next((lines[n - 1].strip() for n in range(line - 1, 0, -1) if lines[n - 1].strip()), "")
+    probe = Claim.model_construct(id="quote", line=line, quote_fr=quote_fr, heading=heading)
+    return cited_reference(document, locate(document, lines, probe))
+
+
 # --------------------------------------------------------------------------------------------- the rule
 def matches(ours: float, stated: float, rule: Rule, decimals: int) -> bool:
     """True when ``ours`` supports ``stated`` under ``rule`` at ``decimals`` (negative: tens, hundreds…): both are
