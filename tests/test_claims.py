@@ -361,12 +361,18 @@ def test_findings_text_from_hand_counts() -> None:
         cl.findings_text({k: v for k, v in counts.items() if k != "commitment"}, 5)
 
 
-def test_reader_table_has_no_web_addresses_ids_or_seed_names() -> None:
-    table = pd.DataFrame({"id": ["a"], "claim": ["A"], "document": ["aioffice2025cife"],
+def test_reader_table_and_short_references() -> None:
+    table = pd.DataFrame({"id": ["a"], "claim": ["A"], "document": ["aioffice2025cife"], "where": ["W"],
                           "reference": ["R, slide « T » (V; https://x.org)"], "stated": ["s"], "our_value": ["—"],
                           "status": ["commitment"], "chapter": [""], "note": ["n"]})
     shown = cl.reader_table(table)
-    assert shown.iloc[0].tolist() == ["A", "AI Office slides", "R, slide « T »", "s", "—", "→ commitment"]
+    assert list(shown.columns) == ["Claim", "Where", "The document says", "Our data say", "Status"]
+    assert shown.iloc[0].tolist() == ["A", "W", "s", "—", "→ commitment"]
+    strategy = cl.Document(key="ec2025applyai", seed="000_0000000000000000.txt", layout="communication",
+                           reference="COM(2025) 723 final", version="V", url="https://x.org")
+    where = cl.Location(section="3.2", footnotes=(68,), page=16)
+    assert cl.short_reference(strategy, where) == "COM(2025) 723, section 3.2, footnote 68, p. 16"
+    assert cl.short_reference(_doc(), where) == "REF, section 3.2, footnote 68, p. 16"  # no short name: as is
 
 
 # ------------------------------------------------------------------------------------------ our values

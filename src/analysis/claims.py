@@ -394,6 +394,21 @@ def full_reference(document: Document, where: Location) -> str:
     return f"{reference(document, where)} ({document.version}; {address})"
 
 
+#: Short names of the documents for the claims table (the official reference where it is short).
+DOCUMENT_SHORT: dict[str, str] = {
+    "ec2025applyai": "COM(2025) 723", "ec2025applyaiannexes": "COM(2025) 723, annexes",
+    "ec2025aifacts": "Commission's AI page", "aioffice2025cife": "AI Office slides (CIFE, 9.12.2025)",
+    "magazine2025aicontinent": "Magazine article",
+}
+
+
+def short_reference(document: Document, where: Location) -> str:
+    """:func:`reference` under the document's short name (:data:`DOCUMENT_SHORT`), for tables:
+    ``COM(2025) 723, section 3.2, footnote 68, p. 16``."""
+    short = document.model_copy(update={"reference": DOCUMENT_SHORT.get(document.key, document.reference)})
+    return reference(short, where)
+
+
 def seed_lines(document: Document, seeds_dir: Path | None = None) -> list[str]:
     from analysis import config
 
@@ -808,17 +823,18 @@ def quote_problems(seeds_dir: Path | None = None, claims: tuple[Claim, ...] | No
 
 
 # --------------------------------------------------------------------------------------------- evaluation
-COLUMNS: tuple[str, ...] = ("id", "claim", "document", "reference", "stated", "our_value", "status", "chapter",
-                            "note")
+COLUMNS: tuple[str, ...] = ("id", "claim", "document", "where", "reference", "stated", "our_value", "status",
+                            "chapter", "note")
 
 
 def evaluate_claims(params: ClaimsParams | None = None, inputs: Inputs | None = None,
                     claims: tuple[Claim, ...] | None = None, where: dict[str, Location] | None = None,
                     documents: dict[str, Document] | None = None) -> pd.DataFrame:
-    """One row per claim: ``id``, ``claim`` (English title), ``document`` (its key in references.bib),
-    ``reference`` (:func:`full_reference`: what a reader can open, never a seed file), ``stated`` (as stated, in
-    English), ``our_value`` (text; "—" when not computed), ``status`` (:func:`decide_status`), ``chapter`` (the
-    page showing it, ``<notebook>.ipynb``, or ""), ``note`` (method, precision, or why it is not tested)."""
+    """One row per claim: ``id``, ``claim`` (English title), ``document`` (its key in references.bib), ``where``
+    (:func:`short_reference`), ``reference`` (:func:`full_reference`: what a reader can open, never a seed file),
+    ``stated`` (as stated, in English), ``our_value`` (text; "—" when not computed), ``status``
+    (:func:`decide_status`), ``chapter`` (the page showing it, ``<notebook>.ipynb``, or ""), ``note`` (method,
+    precision, or why it is not tested)."""
     params = params or ClaimsParams()
     claims = load_registry().claims if claims is None else claims
     documents = load_registry().documents if documents is None else documents
@@ -834,6 +850,7 @@ def evaluate_claims(params: ClaimsParams | None = None, inputs: Inputs | None = 
         else:
             note = finding.note
         rows.append({"id": c.id, "claim": c.title, "document": c.document,
+                     "where": short_reference(documents[c.document], where[c.id]),
                      "reference": full_reference(documents[c.document], where[c.id]), "stated": c.stated_text,
                      "our_value": finding.text if finding else "—", "status": status,
                      "chapter": f"{c.chapter}.ipynb" if c.chapter else "", "note": note})
@@ -851,21 +868,15 @@ STATUS_SYMBOL: dict[str, str] = {
     "reproduced": "✔", "consistent": "≈", "mixed": "±", "differs": "✖", "not tested here": "○",
     "not testable with public data": "–", "commitment": "→",
 }
-DOCUMENT_SHORT: dict[str, str] = {
-    "ec2025applyai": "Strategy", "ec2025applyaiannexes": "Strategy, annexes", "ec2025aifacts": "Commission AI page",
-    "aioffice2025cife": "AI Office slides", "magazine2025aicontinent": "Magazine article",
-}
 
 
 def reader_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The claims table for readers (plain text, for :func:`analysis.figures.table`): claim, document, public
-    reference (no web address: the claim-by-claim sections and the References page give it), the figure as stated,
-    our value, and the status with its symbol."""
-    refs = [r.split(" (", 1)[0] for r in table["reference"]]
+    """The claims table for readers (plain text, for :func:`analysis.figures.table`): the claim, where it is
+    (:func:`short_reference`; the claim-by-claim sections and the References page give the full reference and
+    web address), the figure as stated, our value, and the status with its symbol."""
     return pd.DataFrame({
         "Claim": table["claim"],
-        "Document": [DOCUMENT_SHORT.get(d, d) for d in table["document"]],
-        "Where": refs,
+        "Where": table["where"],
         "The document says": table["stated"],
         "Our data say": table["our_value"],
         "Status": [f"{STATUS_SYMBOL[s]} {s}" for s in table["status"]],
