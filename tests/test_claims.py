@@ -248,6 +248,8 @@ def test_parse_stated_refuses_what_is_not_a_number() -> None:
 def test_exact_counts_ignore_round_zeros() -> None:
     assert _claim(stated=(10.0,), stated_as=("10",)).decimals == (-1,)
     assert _claim(stated=(10.0,), stated_as=("10",), exact_count=True).decimals == (0,)
+    assert cl.claim("sectors_slides").decimals == (0,)  # 10 sectors: 9 or 11 would differ
+    assert cl.claim("dialogues_total").decimals == (0, 0) and cl.claim("manufacturing_employment").decimals == (-1,)
 
 
 @pytest.mark.parametrize(("ours", "stated", "decimals", "expected"), [
@@ -418,6 +420,7 @@ def test_strategic_sectors_leaves_the_public_sector_apart() -> None:
                             "area_fr": ["Robotique", "Robotique", "Énergie", "Secteur public", "Gouvernance"]})
     f = cl.strategic_sectors(actions)
     assert f.values == (2.0,) and f.text == "2 industrial sectors and the public sector in Annex 3"
+    assert cl.decide_status(cl.claim("sectors_slides"), cl.Finding((11.0,), "")) == "differs"
     assert "lists 3 areas, the public sector among them" in f.note
     assert cl.decide_status(cl.claim("sectors_slides"), f) == "differs"
     with pytest.raises(ValueError, match="no area"):

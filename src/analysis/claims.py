@@ -742,10 +742,11 @@ def barrier_finding(ai: pd.DataFrame, groups: dict[str, tuple[str, ...]], claim_
     verdict = several_measures_verdict([best[name] <= MAIN_BARRIERS for name in groups])
     text = f"SMEs, {year}: " + "; ".join(parts)
     note = (f"Eurostat isoc_eb_ai, reasons for not using AI, asked of the enterprises that considered using it; "
-            f"SMEs = 10-249 persons employed, EU27, percent of the SMEs that considered AI but do not use it. We read "
-            f"'{claim_words}' as a reason ranked {ordinal(MAIN_BARRIERS)} or better of the {n} in the latest survey "
-            f"({year}). By year: " + "; ".join(history) + ". " + measure_note + " As a share of all SMEs in "
-            f"{year}: " + ", ".join(shares) + " (most SMEs never considered AI and were not asked).")
+            f"SMEs = 10-249 persons employed, EU27, percent of the SMEs that considered AI but do not use it. We take "
+            f"'{claim_words}' to be borne out when the nearest reason ranks {ordinal(MAIN_BARRIERS)} or better of the "
+            f"{n} in the latest survey ({year}). By year: " + "; ".join(history) + ". " + measure_note
+            + f" As a share of all SMEs in {year}: " + ", ".join(shares)
+            + " (most SMEs never considered AI and were not asked).")
     return Finding(tuple(float(best[name]) for name in groups), text, note, verdict)
 
 
