@@ -895,16 +895,16 @@ def _count_phrase(n: int, singular: str, plural: str | None = None) -> str:
 
 def findings_text(counts: dict[str, int], documents: int) -> str:
     """The page's findings in one paragraph, from :func:`status_counts` (every status in :data:`STATUSES`) and
-    the number of documents the claims come from."""
+    the number of documents the book quotes."""
     missing = [s for s in STATUSES if s not in counts]
     if missing:
         raise KeyError(f"counts lack {', '.join(missing)}")
     total = sum(counts.values())
     tested = counts["reproduced"] + counts["consistent"] + counts["mixed"] + counts["differs"]
     closed, pledges = counts["not testable with public data"], counts["commitment"]
-    return (f"Of the {_count_phrase(total, 'claim')} with figures in the {_count_phrase(documents, 'document')}, the "
-            f"book's data test {tested}: {counts['reproduced']} reproduced, {counts['consistent']} consistent with a "
-            f"related measure, {counts['mixed']} mixed and {counts['differs']} differing. "
+    return (f"Of the {_count_phrase(total, 'claim')} with figures that the book found in the "
+            f"{_count_phrase(documents, 'document')} it quotes, its data test {tested}: {counts['reproduced']} "
+            f"reproduced, {counts['consistent']} consistent with a related measure, {counts['mixed']} mixed and {counts['differs']} differing. "
             f"{counts['not tested here']} could be checked against a published source or public data that this book "
             f"does not use; {closed} {'rests' if closed == 1 else 'rest'} on closed sources; {pledges} "
             f"{'is a commitment' if pledges == 1 else 'are commitments'} (budgets, targets, plans), not measurements.")
