@@ -352,10 +352,10 @@ def test_findings_text_from_hand_counts() -> None:
     counts = {"reproduced": 4, "consistent": 2, "mixed": 1, "differs": 0, "not tested here": 3,
               "not testable with public data": 1, "commitment": 2}
     assert cl.findings_text(counts, 5) == (
-        "Of the 13 claims with figures that the book found in the 5 documents it quotes, its data test 7: 4 "
-        "reproduced, 2 consistent with a related measure, 1 mixed and 0 differing. 3 could be checked against a published source or public data "
-        "that this book does not use; 1 rests on closed sources; 2 are commitments (budgets, targets, plans), not "
-        "measurements.")
+        "Of the 13 claims with figures that the book found in the 5 documents it quotes, its data test 7: "
+        "4 reproduced, 2 consistent with a related measure, 1 mixed and 0 differing. "
+        "3 could be checked against a published source or public data that this book does not use; "
+        "1 rests on closed sources; 2 are commitments (budgets, targets, plans), not measurements.")
     assert cl.findings_text({**counts, "reproduced": 1, "consistent": 0, "mixed": 0, "not tested here": 0,
                              "not testable with public data": 0, "commitment": 0}, 1).startswith(
         "Of the 1 claim with figures that the book found in the 1 document it quotes, its data test 1:")

@@ -903,8 +903,9 @@ def findings_text(counts: dict[str, int], documents: int) -> str:
     tested = counts["reproduced"] + counts["consistent"] + counts["mixed"] + counts["differs"]
     closed, pledges = counts["not testable with public data"], counts["commitment"]
     return (f"Of the {_count_phrase(total, 'claim')} with figures that the book found in the "
-            f"{_count_phrase(documents, 'document')} it quotes, its data test {tested}: {counts['reproduced']} "
-            f"reproduced, {counts['consistent']} consistent with a related measure, {counts['mixed']} mixed and {counts['differs']} differing. "
+            f"{_count_phrase(documents, 'document')} it quotes, its data test {tested}: "
+            f"{counts['reproduced']} reproduced, {counts['consistent']} consistent with a related measure, "
+            f"{counts['mixed']} mixed and {counts['differs']} differing. "
             f"{counts['not tested here']} could be checked against a published source or public data that this book "
             f"does not use; {closed} {'rests' if closed == 1 else 'rest'} on closed sources; {pledges} "
             f"{'is a commitment' if pledges == 1 else 'are commitments'} (budgets, targets, plans), not measurements.")
