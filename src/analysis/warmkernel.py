@@ -81,7 +81,7 @@ PRELOAD: tuple[str, ...] = (
     "analysis.config", "analysis.params", "analysis.process", "analysis.figures",
     # the domain modules (analysis.params.NOTEBOOK_MODULES); one that is broken is simply not preloaded
     "analysis.coverage", "analysis.adoption", "analysis.dialogues", "analysis.exposure", "analysis.claims",
-    "analysis.ilo", "analysis.profiles",
+    "analysis.ilo", "analysis.profiles", "analysis.implications",
 )
 
 #: Environment variables read at import time by the interpreter or the preloaded modules: a run whose value
