@@ -607,3 +607,21 @@ def test_comparison_texts_list_what_is_not_compared() -> None:
     assert "later waves exist" in dl.comparison_texts(st, dl.sector_correlations(st), "primary", 2024, 2025)[
         "timing_note"]
     assert "can be computed on these 2 points" in t["reading_participants_actions"]
+
+
+@pytest.mark.integration
+def test_notebook_is_thin_with_hidden_headlines_and_no_reprs(processed: Path) -> None:
+    import re
+
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    lines = [ln for c in code for ln in "".join(c["source"]).splitlines() if ln.strip()]
+    assert len(lines) < 150
+    assert not any(re.search(r'\bf"', ln) for ln in lines), "prose f-strings belong in analysis.dialogues"
+    assert not any(".style" in ln for ln in lines), "tables go through figures.table"
+    head = [c for c in code if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    assert len(head) == 3 and all("remove-cell" in c["metadata"].get("tags", []) for c in head)
+    assert "execute_result" not in {o["output_type"] for c in code for o in c.get("outputs", [])}
+    publishes = sum("figures.publish(" in "".join(c["source"]) for c in code)
+    alts = sum("alt=" in "".join(c["source"]) for c in code)
+    assert publishes == alts == 8

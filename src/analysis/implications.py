@@ -229,7 +229,7 @@ def barrier_reader_table(table: pd.DataFrame) -> pd.DataFrame:
                 for v, f in zip(table[f"pct_{key}"], table[f"flag_{key}"], strict=True)]
 
     return pd.DataFrame({
-        "Rank": table["rank"].astype(str).replace("<NA>", "–"),
+        "Rank": ["–" if pd.isna(v) else str(int(v)) for v in table["rank"]],
         "Reason for not using AI": table["label"],
         "10+ employees (% of those that considered AI)": col("all"),
         "SMEs (% of those that considered AI)": col("sme"),
