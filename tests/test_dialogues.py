@@ -625,3 +625,13 @@ def test_notebook_is_thin_with_hidden_headlines_and_no_reprs(processed: Path) ->
     publishes = sum("figures.publish(" in "".join(c["source"]) for c in code)
     alts = sum("alt=" in "".join(c["source"]) for c in code)
     assert publishes == alts == 8
+
+
+def test_unmeasured_actions_sentence_follows_the_data() -> None:
+    st = pd.DataFrame({"area_en": ["Health", "Media", "Energy"], "actions": [12, 4, 3],
+                       "status": ["not comparable", "comparable", "no value 2025"]})
+    text = dl.unmeasured_actions_sentence(st)
+    assert text.startswith("15 of the 19 sector actions concern areas without an adoption value (2 of 3 areas)")
+    assert "among them the area with most actions, Health (12)" in text
+    measured = st.assign(actions=[1, 4, 3])
+    assert "the area with most actions, Media (4), is measured" in dl.unmeasured_actions_sentence(measured)

@@ -264,3 +264,16 @@ def test_notebook_is_thin_and_its_headline_is_refreshed(processed: Path) -> None
     text = "".join("".join(o.get("text", "")) for c in head for o in c.get("outputs", []))
     assert text.startswith("Considered AI but do not use it:")
     assert "execute_result" not in {o["output_type"] for c in code for o in c.get("outputs", [])}
+
+
+def test_sector_sentence_says_ties_and_lists_unmeasured_areas() -> None:
+    text = im.sector_sentence(tiny_sector_table(), 2, 2025)
+    assert "the 3 with the lowest AI adoption in 2025 (ties with the last included) are Area A" in text
+    assert "1 areas cannot be set against adoption at all" in text and "Area D (4 actions)" in text
+    assert "ties" not in im.sector_sentence(tiny_sector_table(), 1, 2025)
+
+
+def test_barrier_sentence_calls_a_minority_a_minority() -> None:
+    t = im.barrier_table(ad.ai_rows(barrier_frame()), tiny_actions(), 2025)
+    assert "describe a minority of enterprises" in im.barrier_sentence(t, {"share": 10.0}, 2025, 4)
+    assert "describe a majority of enterprises" in im.barrier_sentence(t, {"share": 60.0}, 2025, 4)

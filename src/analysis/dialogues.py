@@ -620,6 +620,21 @@ def flagship_adoption_sentence(fa: pd.DataFrame, year: int, average: float) -> s
     return ". ".join(parts) + "."
 
 
+def unmeasured_actions_sentence(st: pd.DataFrame) -> str:
+    """How many of the sector actions (:func:`sector_table`) fall in areas without an adoption value, and whether
+    the area with most actions is one of them (first in the annex's order on ties)."""
+    gone = st[st["status"] != "comparable"]
+    total = int(st["actions"].sum())
+    top = st.sort_values("actions", ascending=False, kind="mergesort").iloc[0]
+    text = (f"{int(gone['actions'].sum())} of the {total} sector actions concern areas without an adoption value "
+            f"({len(gone)} of {len(st)} areas)")
+    if top["status"] != "comparable":
+        text += f", among them the area with most actions, {top['area_en']} ({top['actions']})"
+    else:
+        text += f"; the area with most actions, {top['area_en']} ({top['actions']}), is measured"
+    return text + "."
+
+
 def flagship_adoption_table(fa: pd.DataFrame) -> pd.DataFrame:
     """Reader's table of :func:`flagship_adoption`: Sector, Activity measured, one column per year (value with
     its flag, ``–`` when not published or not covered), Coverage."""

@@ -190,12 +190,17 @@ def barrier_sentence(table: pd.DataFrame, considered: dict, year: int, n_actions
     top = have.head(3)
     listed = ", then ".join(f"{r.label} ({fmt.pct(r.pct_all)})" for r in top.itertuples())
     first = top.iloc[0]
-    text = f"{who}. Among them the most cited reason was {listed}."
+    text = f"{who}. Among those that considered it, the most cited reason was {listed}."
     if not np.isnan(first["pct_of_all"]):
         text += (f" The first reason thus concerns {fmt.pct(first['pct_of_all'])} of all enterprises, not "
                  f"{fmt.pct(first['pct_all'])}.")
     counts = "; ".join(f"{r.label}: {r.actions}" for r in top.itertuples())
-    return text + f" Annex 3 actions (of {n_actions}) whose text mentions these reasons: {counts}."
+    text += f" Annex 3 actions (of {n_actions}) whose text mentions these reasons: {counts}."
+    if not np.isnan(considered["share"]):
+        size = "a minority" if considered["share"] < 50 else "a majority"
+        text += (f" The answers thus describe {size} of enterprises, those that have already weighed AI; why the "
+                 "others never considered it, these data do not say.")
+    return text
 
 
 def sme_barrier_sentence(table: pd.DataFrame, considered_sme: dict, year: int) -> str:
@@ -266,9 +271,14 @@ def sector_sentence(st: pd.DataFrame, k: int, year: int) -> str:
                           + ")" for r in heard.itertuples())
     p_txt = "–" if np.isnan(p_share) else fmt.pct(p_share)
     a_txt = "–" if np.isnan(a_share) else fmt.pct(a_share)
+    gone = st[st["status"] != "comparable"]
+    gone_txt = ("" if gone.empty else
+                f" {len(gone)} areas cannot be set against adoption at all, because the survey does not measure them: "
+                + ", ".join(f"{r.area_en} ({r.actions} actions)" for r in gone.itertuples()) + ".")
+    tie = " (ties with the last included)" if len(low) > k else ""
     return (f"Among the sector areas whose adoption the survey measures, the {len(low)} with the lowest AI adoption "
-            f"in {year} are {names}. They drew {p_txt} of the sector dialogues' participants and hold {a_txt} of "
-            f"the {total_a} sector actions. The most heard areas were {heard_txt}.")
+            f"in {year}{tie} are {names}. They drew {p_txt} of the sector dialogues' participants and hold {a_txt} of "
+            f"the {total_a} sector actions. The most heard areas were {heard_txt}.{gone_txt}")
 
 
 def lowest_areas(st: pd.DataFrame, k: int) -> pd.DataFrame:
