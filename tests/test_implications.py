@@ -196,7 +196,7 @@ def test_occupation_sentence_counts_and_missing_employment() -> None:
     assert "Annex 3 has 2 actions under its workforce heading; 1 of its 4 actions mention" in text
     assert "1 names one of these occupation groups" in text
     top1 = im.top_exposed(e2, s2, emp, 2025, 1)
-    assert "2 groups with 100 % of their unit groups exposed; the 1 with the highest score" in \
+    assert "the 2 groups with 100 % of their unit groups exposed; the 1 with the highest score" in \
         im.occupation_sentence(top1, "ILO 2025", 2025, wf, men, named.iloc[0:0], 4)
     top3 = im.top_exposed(e2, s2, emp, 2025, 3)
     t3 = im.occupation_sentence(top3, "ILO 2025", 2025, wf, men, named.iloc[0:0], 4)
@@ -277,3 +277,8 @@ def test_barrier_sentence_calls_a_minority_a_minority() -> None:
     t = im.barrier_table(ad.ai_rows(barrier_frame()), tiny_actions(), 2025)
     assert "describe a minority of enterprises" in im.barrier_sentence(t, {"share": 10.0}, 2025, 4)
     assert "describe a majority of enterprises" in im.barrier_sentence(t, {"share": 60.0}, 2025, 4)
+
+
+def test_overview_texts_count_actions() -> None:
+    acts = tiny_actions().assign(kind=["flagship", "other", "flagship", "other"])
+    assert im.overview_texts(acts) == {"n_actions": "4", "n_flagship": "2"}

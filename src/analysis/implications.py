@@ -390,8 +390,8 @@ def occupation_sentence(top: pd.DataFrame, index_label: str, year: int, workforc
         return "No occupation group has an exposure value."
     n_top = int(top.attrs.get("n_at_top", 0))
     if n_top > len(top):
-        names = (f"{n_top} groups with {fmt.num(top['exposed_pct'].iloc[0], 0)} % of their unit groups exposed; the "
-                 f"{len(top)} with the highest score are " + ", ".join(top["title"]))
+        names = (f"the {n_top} groups with {fmt.num(top['exposed_pct'].iloc[0], 0)} % of their unit groups exposed; "
+                 f"the {len(top)} with the highest score are " + ", ".join(top["title"]))
     else:
         names = ", ".join(f"{r.title} ({fmt.num(r.exposed_pct, 0)} % of unit groups exposed)"
                           for r in top.itertuples())
@@ -438,6 +438,12 @@ def occupation_alt(top: pd.DataFrame, index_label: str, year: int) -> str:
 
 
 # --------------------------------------------------------------------------------------------- summary
+def overview_texts(actions: pd.DataFrame) -> dict[str, str]:
+    """Glue texts of the overview: the count of Annex 3 actions and of flagships."""
+    return {"n_actions": fmt.count(len(actions)),
+            "n_flagship": fmt.count(int((actions["kind"] == "flagship").sum())) if "kind" in actions else "–"}
+
+
 def summary_sentence(table: pd.DataFrame, considered: dict, st: pd.DataFrame, top: pd.DataFrame) -> str:
     """The chapter's opening finding in one sentence: who the barrier answers describe, the first reason, the
     lowest-adoption area and the most exposed occupation group."""
