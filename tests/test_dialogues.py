@@ -99,6 +99,7 @@ def test_totals_sum_levels_and_bands() -> None:
 def test_approx_label() -> None:
     assert dl.approx_label(400) == "≈ 400"
     assert dl.approx_label(1250, approx=False) == "1,250"
+    assert dl.approx_label(127.5) == "≈ 128" and dl.approx_label(126.5) == "≈ 127"  # not banker's 128 / 126
 
 
 # ------------------------------------------------------------------------------------------ per-sector aggregation

@@ -220,6 +220,11 @@ def test_summary_and_headline() -> None:
 
 # ------------------------------------------------------------------------------------------ parameters
 def test_parameters_defaults_and_rejections() -> None:
+    from typing import get_args
+
+    from analysis import exposure as ex
+
+    assert set(get_args(im.ImplicationsParams.model_fields["exposure_index"].annotation)) == set(ex.INDEX_CHOICES)
     p = validate("strategy_implications", {}, check_data=False)
     assert (p.barrier_year, p.mapping, p.exposure_index, p.top_n) == (None, "primary", "ilo2025", 3)
     for values, message in (({"top_n": 0}, "greater than or equal to 1"), ({"mapping": "x"}, "mapping='x'"),

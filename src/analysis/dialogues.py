@@ -271,8 +271,9 @@ def with_band(dialogues: pd.DataFrame, band: float) -> pd.DataFrame:
 
 
 def approx_label(n: int | float, approx: bool = True) -> str:
-    """``"≈ 400"`` for an approximate number, ``"400"`` otherwise."""
-    return f"≈ {n:,.0f}" if approx else f"{n:,.0f}"
+    """``"≈ 400"`` for an approximate number, ``"400"`` otherwise (whole persons, half away from zero)."""
+    text = fmt.num(n, 0, thousands=True)
+    return f"≈ {text}" if approx else text
 
 
 def totals(dialogues: pd.DataFrame, band: float) -> pd.DataFrame:
@@ -823,9 +824,9 @@ def headline_totals(dialogues: pd.DataFrame, actions: pd.DataFrame, band: float)
 
 
 def dialogue_table(dialogues: pd.DataFrame) -> pd.DataFrame:
-    """Reader's table of Annex 1: Dialogue, Level, Sector(s), Date, Format (English), Participants ("≈ N")."""
+    """Reader's table of Annex 1: Level, Sector(s), Date, Format (English), Participants ("≈ N")."""
     out = pd.DataFrame({
-        "Dialogue": dialogues["dialogue_id"], "Level": dialogues["level"], "Sector(s)": dialogues["sectors_en"],
+        "Level": dialogues["level"], "Sector(s)": dialogues["sectors_en"],
         "Date": [_date_text(d) for d in dialogues["date"]],
         "Format": dialogues["format"].map(FORMAT_LABELS).fillna(dialogues["format"]),
         "Participants": [approx_label(n, a) for n, a in zip(dialogues["participants"],
