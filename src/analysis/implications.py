@@ -542,5 +542,5 @@ def plot_occupations(top: pd.DataFrame, index_label: str, year: int):  # noqa: A
     ax.set_xlim(0, float(np.nanmax(t["employment"].to_numpy())) * 1.45 if t["employment"].notna().any() else 1)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel(f"EU employment, {year} (thousands of persons)")
-    ax.set_title(f"The most exposed occupation groups ({index_label})")
+    ax.set_title(f"The most exposed occupation groups under {index_label}")
     return fig
