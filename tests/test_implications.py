@@ -152,6 +152,10 @@ def test_lowest_activities_exclude_aggregates_and_link_sectors() -> None:
     assert "construction (F), 10.8 %" in text and "transportation and storage (H), 11.2 u %" in text
     assert "only transportation and storage (H) (Mobility) is linked" in text
     assert "none of them is linked" in im.lowest_activities_sentence(low.assign(sectors=""), 2025)
+    two = im.lowest_activities_sentence(low.assign(sectors=["Building", "Mobility", ""]), 2025)
+    assert "(Mobility) are linked to sectors of the strategy by our mapping, accommodation and food services (I) not" \
+        in two
+    assert "each is linked" in im.lowest_activities_sentence(low.assign(sectors="X"), 2025)
 
 
 def test_sector_reader_table_sorts_by_adoption_and_marks_missing() -> None:

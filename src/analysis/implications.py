@@ -317,8 +317,10 @@ def lowest_activities_sentence(low: pd.DataFrame, year: int) -> str:
     elif len(linked) == len(low):
         link = "each is linked to a sector of the strategy by our mapping"
     else:
-        link = ("only " + ", ".join(f"{r.activity} ({r.sectors})" for r in linked.itertuples())
-                + " is linked to a sector of the strategy by our mapping")
+        names_linked = ", ".join(f"{r.activity} ({r.sectors})" for r in linked.itertuples())
+        unlinked = ", ".join(low.loc[low["sectors"] == "", "activity"])
+        link = (f"only {names_linked} is linked to a sector of the strategy by our mapping" if len(linked) == 1 else
+                f"{names_linked} are linked to sectors of the strategy by our mapping, {unlinked} not")
     return f"Across all activities the survey publishes, the lowest adoption in {year} is in {names}: {link}."
 
 
