@@ -99,6 +99,7 @@ def test_totals_sum_levels_and_bands() -> None:
 def test_approx_label() -> None:
     assert dl.approx_label(400) == "≈ 400"
     assert dl.approx_label(1250, approx=False) == "1,250"
+    assert dl.approx_label(127.5) == "≈ 128" and dl.approx_label(126.5) == "≈ 127"  # not banker's 128 / 126
 
 
 # ------------------------------------------------------------------------------------------ per-sector aggregation
@@ -185,21 +186,31 @@ def test_spearman_on_a_known_example() -> None:
     assert np.isnan(dl.spearman([1, 2, 3], [4, 4, 4]))
 
 
-def test_bootstrap_is_reproducible_with_a_seed() -> None:
-    x, y = list(range(1, 13)), [2, 1, 4, 3, 7, 5, 6, 12, 8, 11, 9, 10]
-    a = dl.bootstrap_spearman(x, y, n_boot=500, seed=1)
-    b = dl.bootstrap_spearman(x, y, n_boot=500, seed=1)
-    c = dl.bootstrap_spearman(x, y, n_boot=500, seed=2)
-    assert a == b
-    assert (a["low"], a["high"]) != (c["low"], c["high"])
-    assert a["n"] == 12 and a["rho"] == pytest.approx(dl.spearman(x, y))
-    assert -1 <= a["low"] <= a["rho"] <= a["high"] <= 1
-    assert 0 < a["n_valid"] <= 500 and 0 < a["p"] <= 1
+def test_exact_permutation_p_on_four_points_by_hand() -> None:
+    # n = 4: 24 pairings; rho = 1 - sum(d²)/10. y = (1, 2, 4, 3): sum d² = 2, rho = 0.8.
+    # |rho| >= 0.8 needs sum d² <= 2 (identity + 3 adjacent swaps) or >= 18 (reverse + 3): 8 of 24 pairings.
+    p, k = dl.exact_permutation_p([1, 2, 3, 4], [1, 2, 4, 3])
+    assert k == 24 and p == pytest.approx(8 / 24)
+    # perfect order: only the identity and the reverse reach |rho| = 1
+    p, _ = dl.exact_permutation_p([10, 20, 30, 40], [1, 2, 3, 4])
+    assert p == pytest.approx(2 / 24)
+    # a negative rho of the same size gives the same two-sided p
+    assert dl.exact_permutation_p([1, 2, 3, 4], [3, 4, 2, 1])[0] == pytest.approx(8 / 24)
 
 
-def test_bootstrap_with_too_few_points() -> None:
-    res = dl.bootstrap_spearman([1, 2], [2, 1], n_boot=100, seed=0)
-    assert res["n"] == 2 and np.isnan(res["rho"]) and res["n_valid"] == 0
+def test_spearman_test_is_exact_up_to_eight_points_and_silent_above() -> None:
+    res = dl.spearman_test([1, 2, 3, 4], [1, 2, 4, 3])
+    assert res["exact"] and res["permutations"] == 24 and res["rho"] == pytest.approx(0.8)
+    y9 = [1, 0, 2, 3, 5, 4, 6, 8, 7]
+    res = dl.spearman_test(list(range(9)), y9)
+    assert not res["exact"] and np.isnan(res["p"]) and res["permutations"] == 0
+    assert res["rho"] == pytest.approx(dl.spearman(list(range(9)), y9))
+    few = dl.spearman_test([1, 2], [2, 1])
+    assert few["n"] == 2 and np.isnan(few["rho"]) and np.isnan(few["p"])
+    with pytest.raises(ValueError, match="n = 9 > 8"):
+        dl.exact_permutation_p(list(range(9)), list(range(9)))
+    with pytest.raises(ValueError, match="same length"):
+        dl.spearman_test([1, 2, 3], [1, 2])
 
 
 def test_open_vs_experts_exact_test() -> None:
@@ -216,11 +227,23 @@ def test_open_vs_experts_exact_test() -> None:
     assert not dl.open_vs_experts(d.assign(participants=[100, 200, 300, 10, 95]), 0.1)["separated_within_band"]
 
 
-def test_describe_rho_and_band_overlaps() -> None:
-    assert dl.describe_rho(0.2, -0.3, 0.6) == "no clear rank association"
-    assert dl.describe_rho(0.8, 0.2, 0.95, 0.01) == "positive rank association"
-    assert dl.describe_rho(-0.8, -0.95, -0.1) == "negative rank association"
-    assert dl.describe_rho(0.7, 0.05, 0.98, 0.07).startswith("tentative positive")
+def test_describe_rho_follows_the_sign_and_always_says_description() -> None:
+    pos = dl.describe_rho(0.8, 4, 1 / 3)
+    assert "same order" in pos and "ρ = 0.80 on 4 points" in pos and "p = 0.333" in pos and "24 pairings" in pos
+    neg = dl.describe_rho(-0.5, 7, 0.2627)
+    assert "opposite order" in neg and "same order" not in neg and "5,040 pairings" in neg
+    none = dl.describe_rho(0.3, 11)
+    assert "no test" in none and "p =" not in none
+    for text in (pos, neg, none):
+        assert text.endswith("description, not evidence of a link")
+    assert "unrelated" in dl.describe_rho(0.0, 5, 1.0)
+    assert "p = < 0.001" in dl.describe_rho(0.99, 8, 0.0004)  # through fmt.pvalue
+    assert "can be computed" in dl.describe_rho(float("nan"), 2)
+    weak = dl.describe_rho(0.06, 11)
+    assert "practically unrelated" in weak and "same order" not in weak
+
+
+def test_band_overlaps() -> None:
     assert dl.overlapping_band_pairs(pd.Series([90, 100, 200]), pd.Series([110, 120, 220])) == 1
 
 
@@ -254,18 +277,17 @@ def test_actions_by_area_keeps_annex_order() -> None:
 # ------------------------------------------------------------------------------------------ parameters
 def test_parameter_defaults_validate_without_data() -> None:
     p = validate("sector_dialogues", {}, check_data=False)
-    assert (p.include_high_level, p.approx_band, p.mapping, p.n_boot, p.adoption_year) == (
-        False, 0.1, "primary", 2000, None)
+    assert (p.include_high_level, p.approx_band, p.mapping, p.adoption_year) == (False, 0.1, "primary", None)
 
 
 @pytest.mark.parametrize(("values", "message"), [
     ({"bogus": 1}, "unknown parameter(s) bogus; valid parameters: include_high_level"),
-    ({"n_boot": "2000"}, "n_boot='2000': Input should be a valid integer"),
+    ({"seed": "1"}, "seed='1': Input should be a valid integer"),
+    ({"n_boot": 2000}, "unknown parameter(s) n_boot"),
     ({"include_high_level": "yes"}, "include_high_level='yes': Input should be a valid boolean"),
     ({"approx_band": 2.0}, "approx_band=2.0: Input should be less than 1"),
     ({"approx_band": -0.1}, "approx_band=-0.1: Input should be greater than or equal to 0"),
     ({"mapping": "broad"}, "mapping='broad': Input should be 'primary' or 'alternative'"),
-    ({"n_boot": 10}, "n_boot=10: Input should be greater than or equal to 100"),
     ({"adoption_year": "2025"}, "adoption_year='2025'"),
 ])
 def test_invalid_parameters_are_rejected(values: dict, message: str) -> None:
@@ -394,8 +416,11 @@ def test_sector_table_on_the_real_data(chapter: dict) -> None:
             assert st["participants"].sum() == pytest.approx(total)
             assert st["status"].isin(["comparable", "not comparable"]).all()
             assert st.loc[st["status"] == "comparable", "adoption"].between(0, 100).all()
-            corr = dl.sector_correlations(st, 200, 1)
-            assert corr["n"].tolist() == [11, *[int((st["status"] == "comparable").sum())] * 2]
+            corr = dl.sector_correlations(st)
+            n_comp = int((st["status"] == "comparable").sum())
+            assert corr["n"].tolist() == [11, n_comp, n_comp]
+            assert corr["exact"].tolist() == [False, n_comp <= dl.EXACT_MAX_N, n_comp <= dl.EXACT_MAX_N]
+            assert corr["reading"].str.endswith("description, not evidence of a link").all()
     with pytest.raises(ValueError, match="not in isoc_eb_ain2"):
         dl.resolve_year(ai, 1999)
 
@@ -430,3 +455,184 @@ def test_notebook_headline_reports_the_annex_totals(chapter: dict, raw_tables: t
     ove = dl.open_vs_experts(chapter["dialogues"])
     assert f"Mann-Whitney U = {ove['u']:.0f}, exact two-sided p = {ove['p_exact']:.2e}" in text
     assert text.count("Spearman ") == len(dl.CORRELATIONS)
+
+
+# ------------------------------------------------------------------------------------------ sector adoption
+def adoption_map() -> pd.DataFrame:
+    """Four sectors: two measured (J, H), agrifood measured in part (C10-C12), health not measured."""
+    return pd.DataFrame({
+        "sector": ["media", "mobility", "agrifood", "health"],
+        "sector_en": ["Media", "Mobility", "Agri-food", "Health"],
+        "annex1_sector_fr": ["M", "Mo", "A", "H"], "annex1_high_level_fr": ["", "", "", ""],
+        "annex3_area_fr": ["", "", "", ""],
+        "nace_primary": ["J", "H", "C10-C12", ""], "comparable_primary": [True, True, True, False],
+        "reason_primary": ["media are in J", "transport is H", "food manufacturing; farming outside", "outside scope"],
+        "nace_alternative": ["J", "H", "", ""], "comparable_alternative": [True, True, False, False],
+        "reason_alternative": ["media are in J", "transport is H", "agriculture is outside", "outside scope"],
+    })
+
+
+def adoption_rows() -> pd.DataFrame:
+    return pd.DataFrame({
+        "nace": ["J", "H", "C10-C12", "C10-S951_X_K", "J", "H", "C10-C12", "C10-S951_X_K"],
+        "year": [2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025],
+        "value": [40.0, 8.0, np.nan, 13.0, 62.45, 11.15, 12.5, 19.95],
+        "flag": ["", "", "", "", "", "u", "", ""],
+    })
+
+
+def test_flagship_adoption_keeps_every_sector_and_carries_flags() -> None:
+    fa = dl.flagship_adoption(adoption_map(), adoption_rows(), "primary").set_index("sector")
+    assert list(fa.index) == ["media", "mobility", "agrifood", "health"]
+    assert fa["coverage"].to_dict() == {"media": "covered", "mobility": "covered", "agrifood": "partly covered",
+                                        "health": "not covered"}
+    assert fa.at["mobility", "value_2025"] == 11.15 and fa.at["mobility", "flag_2025"] == "u"
+    assert np.isnan(fa.at["agrifood", "value_2024"])  # missing stays missing, not 0
+    assert np.isnan(fa.at["health", "value_2025"]) and fa.at["health", "activity"] == ""
+    assert fa.at["mobility", "activity"] == "transportation and storage (H)"
+    alt = dl.flagship_adoption(adoption_map(), adoption_rows(), "alternative").set_index("sector")
+    assert alt.at["agrifood", "coverage"] == "not covered"
+
+
+def test_flagship_adoption_sentence_names_lowest_highest_and_counts_against_the_average() -> None:
+    fa = dl.flagship_adoption(adoption_map(), adoption_rows(), "primary")
+    avg, flag = dl.all_activities(adoption_rows(), 2025)
+    assert (avg, flag) == (19.95, "")
+    text = dl.flagship_adoption_sentence(fa, 2025, avg)
+    assert "3 of the strategy's 4 sectors can be measured" in text
+    assert "from 11.2 u % in Mobility (transportation and storage (H))" in text  # 11.15 → 11.2, flag carried
+    assert "to 62.5 % in Media" in text  # 62.45 → 62.5 (half away from zero)
+    assert "1 lie above and 2 below the 20.0 % of all activities" in text  # 19.95 → 20.0
+    assert "does not measure Health" in text and "Agri-food is measured by food" in text
+    # reversed values: the sentence follows the data
+    rev = adoption_rows().assign(value=[40.0, 8.0, np.nan, 13.0, 5.0, 70.0, 12.5, 19.95])
+    text = dl.flagship_adoption_sentence(dl.flagship_adoption(adoption_map(), rev, "primary"), 2025, 19.95)
+    assert "from 5.0 % in Media" in text and "to 70.0 u % in Mobility" in text
+    assert "1 lie above and 2 below" in text
+    assert np.isnan(dl.all_activities(adoption_rows(), 1999)[0])
+
+
+def test_flagship_adoption_table_and_alt_text() -> None:
+    fa = dl.flagship_adoption(adoption_map(), adoption_rows(), "primary")
+    tab = dl.flagship_adoption_table(fa)
+    assert tab.columns.tolist() == ["Sector", "Activity measured (NACE)", "2024 (%)", "2025 (%)", "Coverage"]
+    assert tab["2025 (%)"].tolist() == ["62.5", "11.2 u", "12.5", "–"]
+    assert tab["2024 (%)"].tolist()[2] == "–"
+    assert tab["Coverage"].iloc[2].startswith("partly covered: food")
+    alt = dl.flagship_adoption_alt(fa, 2025, 19.95)
+    assert alt.index("Media 62.5 %") < alt.index("Agri-food 12.5 %") < alt.index("Mobility 11.2 u %")
+    assert "No bar (not measured): Health" in alt and "all activities, 20.0 %" in alt
+
+
+def test_partial_coverage_matches_the_committed_map() -> None:
+    prim = dl.mapping_view(dl.load_sector_map(), "primary").set_index("sector")
+    for sector in dl.PARTIAL_COVERAGE:
+        assert prim.at[sector, "comparable"] and "outside" in prim.at[sector, "reason"]
+    assert set(dl.NACE_CODES) <= set(dl.NACE_LABELS)
+
+
+# ------------------------------------------------------------------------------------------ chapter text
+def test_totals_texts_round_half_away_and_headline() -> None:
+    d = tiny_dialogues().assign(participants=[105, 20, 50, 10])  # 185 ± 10 % of 135 approx: 171.5–198.5
+    t = dl.totals_texts(d, tiny_actions(), 0.1)
+    assert (t["participants_low"], t["participants_high_end"]) == ("172", "199")  # not banker's 172 / 198
+    assert (t["n_dialogues"], t["n_sectoral"], t["n_high"], t["n_approx"]) == ("4", "3", "1", "3")
+    assert (t["n_actions"], t["n_flagship"], t["n_other"], t["band_pct"]) == ("4", "2", "2", "10")
+    lines = dl.headline_totals(d, tiny_actions(), 0.1)
+    assert lines[0] == "Dialogues: 4 (3 sectoral + 1 high-level)" and lines[2] == "Actions: 4 = 2 flagship + 2 other"
+
+
+def test_open_experts_texts_follow_the_direction() -> None:
+    glm = {"rate_ratio": 13.25, "low": 8.2, "high": 21.45, "alpha": 0.234}
+    base = {"n_open": 3, "n_experts": 2, "median_open": 200.0, "median_experts": 15.0, "median_ratio": 13.35,
+            "u": 6.0, "p_exact": 0.2, "p_permutation": 0.0004, "separated_within_band": True}
+    t = dl.open_experts_texts({**base, "rank_biserial": 1.0}, glm)
+    assert t["separation_sentence"].startswith("Every open dialogue was larger")
+    assert (t["mw_p"], t["mw_p_perm"], t["n_splits"]) == ("0.200", "< 0.001", "10")
+    assert (t["median_ratio"], t["glm_rr"], t["glm_ci"]) == ("13.4", "13.3", "8.2–21.5")  # half away from zero
+    assert dl.open_experts_texts({**base, "rank_biserial": -1.0}, glm)["separation_sentence"].startswith(
+        "Every expert-only dialogue was larger")
+    assert "mostly smaller" in dl.open_experts_texts({**base, "rank_biserial": -0.4}, glm)["separation_sentence"]
+    assert "mostly larger" in dl.open_experts_texts({**base, "rank_biserial": 0.4}, glm)["separation_sentence"]
+    sep = dl.open_experts_texts({**base, "rank_biserial": 1.0, "separated_within_band": False}, glm)
+    assert sep["separated"] == "no longer holds"
+
+
+def test_deadline_texts_keep_a_year_only_target_out_of_the_quarters() -> None:
+    a = tiny_actions()  # Q4 2025, from Q1 2026, 2026 (year only), Q2 2027
+    t = dl.deadline_texts(a)
+    assert t["n_year_only"] == "1" and t["n_open_ended"] == "1"
+    assert t["deadlines_by_year"] == "1 in 2025, 2 in 2026, 1 in 2027"
+    assert (t["first_deadline"], t["last_deadline"]) == ("Q4 2025", "Q2 2027")
+    # two year-only targets make "2026 (year only)" the busiest period, never a quarter of 2026
+    more = pd.concat([a, a.iloc[[2]].assign(action_id="A5")], ignore_index=True)
+    t = dl.deadline_texts(more)
+    assert (t["peak_period"], t["peak_n"]) == ("2026 (year only)", "2")
+    assert "year only" in dl.alt_deadlines(more)
+
+
+def test_action_and_timeline_texts() -> None:
+    by = dl.actions_by_area(tiny_actions())
+    t = dl.action_texts(by)
+    assert (t["top_area"], t["top_area_n"], t["top_area_flag"]) == ("Area X", "2", "1")
+    assert t["most_flag_area"] == "Area X"  # tie with Area Z at one flagship: the annex's order decides
+    tl = dl.timeline(tiny_dialogues())
+    tt = dl.timeline_texts(tl)
+    assert (tt["first_date"], tt["max_days"], tt["min_days"], tt["gap_days"]) == ("1 April 2025", "190", "7", "61")
+    assert tt["range_2025"] == "April–October 2025"
+
+
+def test_reader_tables_use_names_and_formatted_values() -> None:
+    m = tiny_map()
+    st = dl.sector_table(dl.assign_dialogues(tiny_dialogues(), m, 0.1, False), tiny_actions(), m, tiny_adoption(),
+                         "primary", 2025)
+    view = dl.sector_view_table(st, 2025)
+    assert view["Activity compared (NACE)"].tolist() == ["–", "information and communication (J)"]
+    assert view["AI adoption 2025 (%)"].tolist() == ["–", "50.0 u"]
+    assert view["Participants"].tolist() == ["≈ 120", "≈ 50"]
+    dt = dl.dialogue_table(tiny_dialogues())
+    assert dt["Format"].tolist()[:2] == ["Open to all", "Experts only"] and dt["Date"].iloc[0] == "1 April 2025"
+    alt = dl.alt_scatter(st, "participants", "actions", "Spearman ρ = 1.00 on 2 points")
+    assert "Area X: 120, 2; Area Y: 50, 1" in alt and alt.endswith("on 2 points.")
+    assert dl.alt_participants_by_sector(dl.participation_by_sector(
+        dl.assign_dialogues(tiny_dialogues(), m, 0.1, False), m)).index("Alpha about 100") > 0
+
+
+def test_comparison_texts_list_what_is_not_compared() -> None:
+    m = tiny_map()
+    st = dl.sector_table(dl.assign_dialogues(tiny_dialogues(), m, 0.1, False), tiny_actions(), m, tiny_adoption(),
+                         "primary", 2025)
+    t = dl.comparison_texts(st, dl.sector_correlations(st), "primary", 2025, 2025)
+    assert t["not_comparable"] == "Area X" and t["n_comparable"] == "1" and t["n_units"] == "2"
+    assert "not strictly comparable" in t["timing_note"]
+    assert "later waves exist" in dl.comparison_texts(st, dl.sector_correlations(st), "primary", 2024, 2025)[
+        "timing_note"]
+    assert "can be computed on these 2 points" in t["reading_participants_actions"]
+
+
+@pytest.mark.integration
+def test_notebook_is_thin_with_hidden_headlines_and_no_reprs(processed: Path) -> None:
+    import re
+
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    lines = [ln for c in code for ln in "".join(c["source"]).splitlines() if ln.strip()]
+    assert len(lines) < 150
+    assert not any(re.search(r'\bf"', ln) for ln in lines), "prose f-strings belong in analysis.dialogues"
+    assert not any(".style" in ln for ln in lines), "tables go through figures.table"
+    head = [c for c in code if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    assert len(head) == 3 and all("remove-cell" in c["metadata"].get("tags", []) for c in head)
+    assert "execute_result" not in {o["output_type"] for c in code for o in c.get("outputs", [])}
+    publishes = sum("figures.publish(" in "".join(c["source"]) for c in code)
+    alts = sum("alt=" in "".join(c["source"]) for c in code)
+    assert publishes == alts == 8
+
+
+def test_unmeasured_actions_sentence_follows_the_data() -> None:
+    st = pd.DataFrame({"area_en": ["Health", "Media", "Energy"], "actions": [12, 4, 3],
+                       "status": ["not comparable", "comparable", "no value 2025"]})
+    text = dl.unmeasured_actions_sentence(st)
+    assert text.startswith("15 of the 19 sector actions concern areas without an adoption value (2 of 3 areas)")
+    assert "among them the area with most actions, Health (12)" in text
+    measured = st.assign(actions=[1, 4, 3])
+    assert "the area with most actions, Media (4), is measured" in dl.unmeasured_actions_sentence(measured)

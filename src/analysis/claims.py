@@ -61,6 +61,7 @@ CHAPTERS: dict[str, str] = {
     "sme_adoption_gap": "The SME AI-adoption gap",
     "labour_exposure": "Which jobs are exposed to generative AI",
     "sector_dialogues": "Who was heard: sector dialogues and actions",
+    "strategy_implications": "What this means for the strategy",
 }
 
 #: Short index names for tables and prose.

@@ -24,6 +24,8 @@ comparable with the same code.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -34,7 +36,7 @@ import pandera.pandas as pa
 from pydantic import Field
 from scipy import stats
 
-from analysis import config
+from analysis import config, fmt
 from analysis.annexes import ACTIONS_SCHEMA, DIALOGUES_SCHEMA, SECTORAL_AREAS_FR, deadline_label, parse_deadline
 from analysis.params import NotebookParams, choice_error, register
 
@@ -59,8 +61,9 @@ FORMAT_LABELS: dict[str, str] = {
     "high-level-open": "High-level: DGs and open to the public",
     "high-level-representatives": "High-level: DGs, consumer and staff representatives",
 }
-#: Permutations for the Spearman permutation p-value (exact when n! is smaller).
-PERMUTATIONS = 9999
+#: Largest number of points for which the rank-correlation test enumerates all n! pairings (8! = 40,320); the
+#: correlations on more points get no test (they are described, not tested).
+EXACT_MAX_N = 8
 
 
 # --------------------------------------------------------------------------------------------- parameters
@@ -77,8 +80,7 @@ class DialoguesParams(NotebookParams):
     approx_band: float = Field(0.1, ge=0, lt=1)
     #: Which NACE mapping of data/raw/strategy/sector_map.csv to compare sectors with.
     mapping: Literal["primary", "alternative"] = "primary"
-    #: Bootstrap resamples for the rank-correlation intervals.
-    n_boot: int = Field(2000, ge=100, le=200_000)
+    #: Seed of the horizontal jitter in the dialogue-size figure (no statistic depends on it).
     seed: int = 20251008
     #: Survey year of sector adoption; None = the latest year in the data.
     adoption_year: int | None = None
@@ -269,8 +271,9 @@ def with_band(dialogues: pd.DataFrame, band: float) -> pd.DataFrame:
 
 
 def approx_label(n: int | float, approx: bool = True) -> str:
-    """``"≈ 400"`` for an approximate number, ``"400"`` otherwise."""
-    return f"≈ {n:,.0f}" if approx else f"{n:,.0f}"
+    """``"≈ 400"`` for an approximate number, ``"400"`` otherwise (whole persons, half away from zero)."""
+    text = fmt.num(n, 0, thousands=True)
+    return f"≈ {text}" if approx else text
 
 
 def totals(dialogues: pd.DataFrame, band: float) -> pd.DataFrame:
@@ -519,6 +522,145 @@ def sector_table(assigned: pd.DataFrame, actions: pd.DataFrame, sector_map: pd.D
     return out[cols]
 
 
+# --------------------------------------------------------------------------------------------- sector adoption
+#: English names of the isoc_eb_ain2 activities (NACE Rev. 2 codes as Eurostat publishes them).
+NACE_LABELS: dict[str, str] = {
+    "C": "manufacturing", "C10-C12": "food, beverages and tobacco", "C21": "pharmaceutical products",
+    "C26": "computer, electronic and optical products", "C29_C30": "motor vehicles and other transport equipment",
+    "D_E": "electricity, gas, water supply and waste", "F": "construction", "G": "wholesale and retail trade",
+    "H": "transportation and storage", "I": "accommodation and food services", "J": "information and communication",
+    "L": "real estate", "M": "professional, scientific and technical activities",
+    "N": "administrative and support services", "C10-S951_X_K": "all activities in the survey", "ICT": "ICT sector",
+}
+#: The all-activities aggregate of isoc_eb_ain2 (manufacturing and services, 10+ employees, finance excluded).
+NACE_ALL = "C10-S951_X_K"
+#: Sectors the survey measures only in part, with what it leaves out (checked against sector_map.csv's reasons).
+PARTIAL_COVERAGE: dict[str, str] = {
+    "agrifood": "food, beverages and tobacco manufacturing only: agriculture (NACE A) is outside the survey",
+}
+
+
+def nace_label(code: str) -> str:
+    """``"H"`` → ``"transportation and storage (H)"``; an unknown code is returned as it is."""
+    return f"{NACE_LABELS[code]} ({code})" if code in NACE_LABELS else code
+
+
+def value_text(value: float, flag: str = "", decimals: int = 1) -> str:
+    """A published percentage with its Eurostat flag: ``"12.5"``, ``"12.5 u"``; missing → ``"not available"``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "not available"
+    return f"{fmt.num(value, decimals)} {flag}".strip()
+
+
+def flagship_adoption(sector_map: pd.DataFrame, adoption: pd.DataFrame, mapping: str) -> pd.DataFrame:
+    """AI adoption of each of the strategy's sectors (map order, every sector kept), from ``adoption``
+    (:func:`sector_adoption`, one geo).
+
+    Columns: sector, sector_en, nace, activity (:func:`nace_label`), coverage (``covered``, ``partly covered``
+    (:data:`PARTIAL_COVERAGE`) or ``not covered``), reason (the map's), then for each survey year ``y`` present:
+    ``value_<y>`` (% of enterprises with 10+ employees using AI, NaN = not published) and ``flag_<y>``.
+    """
+    view = mapping_view(sector_map, mapping)
+    wide = adoption.pivot_table(index="nace", columns="year", values="value", aggfunc="first", dropna=False)
+    flags = adoption.pivot_table(index="nace", columns="year", values="flag", aggfunc="first")
+    years = sorted(int(y) for y in adoption["year"].unique())
+    out = view[["sector", "sector_en", "nace", "comparable", "reason"]].copy()
+    out["activity"] = [nace_label(c) if ok else "" for c, ok in zip(out["nace"], out["comparable"], strict=True)]
+    out["coverage"] = [("partly covered" if s in PARTIAL_COVERAGE else "covered") if ok else "not covered"
+                       for s, ok in zip(out["sector"], out["comparable"], strict=True)]
+    for y in years:
+        out[f"value_{y}"] = [float(wide.at[c, y]) if ok and c in wide.index and y in wide.columns else np.nan
+                             for c, ok in zip(out["nace"], out["comparable"], strict=True)]
+        out[f"flag_{y}"] = [str(flags.at[c, y]) if ok and c in flags.index and y in flags.columns
+                            and isinstance(flags.at[c, y], str) else ""
+                            for c, ok in zip(out["nace"], out["comparable"], strict=True)]
+    return out.drop(columns=["comparable"]).reset_index(drop=True)
+
+
+def all_activities(adoption: pd.DataFrame, year: int) -> tuple[float, str]:
+    """The all-activities value (:data:`NACE_ALL`, % of enterprises) and its flag in ``year``; NaN if absent."""
+    row = adoption[(adoption["nace"] == NACE_ALL) & (adoption["year"] == year)]
+    if row.empty:
+        return float("nan"), ""
+    return float(row["value"].iloc[0]), str(row["flag"].iloc[0] or "")
+
+
+def flagship_adoption_sentence(fa: pd.DataFrame, year: int, average: float) -> str:
+    """What the sector levels show in ``year``: how many sectors are measured, the lowest and highest (with the
+    activity measured), how many lie above / below ``average`` (all activities, %), and which sectors the
+    survey does not cover or covers in part. Sectors sharing one activity are named together."""
+    col, fcol = f"value_{year}", f"flag_{year}"
+    have = fa[fa[col].notna()]
+    gone = fa[fa["coverage"] == "not covered"]
+    parts = []
+    if have.empty:
+        parts.append(f"No sector of the strategy has an adoption value for {year}")
+    else:
+        lo, hi = have[col].min(), have[col].max()
+        lo_names = " and ".join(have.loc[have[col] == lo, "sector_en"])
+        hi_names = " and ".join(have.loc[have[col] == hi, "sector_en"])
+        lo_act = have.loc[have[col] == lo, "activity"].iloc[0]
+        hi_act = have.loc[have[col] == hi, "activity"].iloc[0]
+        lo_flag = have.loc[have[col] == lo, fcol].iloc[0]
+        hi_flag = have.loc[have[col] == hi, fcol].iloc[0]
+        parts.append(
+            f"In {year}, {len(have)} of the strategy's {len(fa)} sectors can be measured: the share of enterprises "
+            f"using AI ranges from {value_text(lo, lo_flag)} % in {lo_names} ({lo_act}) to "
+            f"{value_text(hi, hi_flag)} % in {hi_names} ({hi_act})")
+        if not np.isnan(average):
+            above = int((have[col] > average).sum())
+            below = int((have[col] < average).sum())
+            parts[-1] += (f"; {above} lie above and {below} below the {fmt.num(average)} % of all activities in "
+                          "the survey")
+    if len(gone):
+        parts.append("The survey does not measure " + ", ".join(gone["sector_en"]) + " (outside its scope or no "
+                     "matching activity)")
+    for s in fa.loc[fa["coverage"] == "partly covered", "sector"]:
+        name = fa.loc[fa["sector"] == s, "sector_en"].iloc[0]
+        parts.append(f"{name} is measured by {PARTIAL_COVERAGE[s]}")
+    return ". ".join(parts) + "."
+
+
+def unmeasured_actions_sentence(st: pd.DataFrame) -> str:
+    """How many of the sector actions (:func:`sector_table`) fall in areas without an adoption value, and whether
+    the area with most actions is one of them (first in the annex's order on ties)."""
+    gone = st[st["status"] != "comparable"]
+    total = int(st["actions"].sum())
+    top = st.sort_values("actions", ascending=False, kind="mergesort").iloc[0]
+    text = (f"{int(gone['actions'].sum())} of the {total} sector actions concern areas without an adoption value "
+            f"({len(gone)} of {len(st)} areas)")
+    if top["status"] != "comparable":
+        text += f", among them the area with most actions, {top['area_en']} ({top['actions']})"
+    else:
+        text += f"; the area with most actions, {top['area_en']} ({top['actions']}), is measured"
+    return text + "."
+
+
+def flagship_adoption_table(fa: pd.DataFrame) -> pd.DataFrame:
+    """Reader's table of :func:`flagship_adoption`: Sector, Activity measured, one column per year (value with
+    its flag, ``–`` when not published or not covered), Coverage."""
+    years = [int(c.split("_")[1]) for c in fa.columns if c.startswith("value_")]
+    out = pd.DataFrame({"Sector": fa["sector_en"], "Activity measured (NACE)": fa["activity"].replace("", "–")})
+    for y in years:
+        out[f"{y} (%)"] = ["–" if np.isnan(v) else value_text(v, f)
+                           for v, f in zip(fa[f"value_{y}"], fa[f"flag_{y}"], strict=True)]
+    out["Coverage"] = [c if c != "partly covered" else f"partly covered: {PARTIAL_COVERAGE.get(s, '')}"
+                       for c, s in zip(fa["coverage"], fa["sector"], strict=True)]
+    return out
+
+
+def flagship_adoption_alt(fa: pd.DataFrame, year: int, average: float) -> str:
+    """Text alternative of the sector-adoption figure: the bars in descending order with their values."""
+    col = f"value_{year}"
+    have = fa[fa[col].notna()].sort_values(col, ascending=False, kind="mergesort")
+    bars = "; ".join(f"{r.sector_en} {value_text(getattr(r, col), getattr(r, f'flag_{year}'))} %"
+                     for r in have.itertuples())
+    gone = ", ".join(fa.loc[fa[col].isna(), "sector_en"]) or "none"
+    avg = f" Dashed line: all activities, {fmt.num(average)} %." if not np.isnan(average) else ""
+    return (f"Horizontal bar chart of the share of enterprises using AI in {year}, by strategy sector: {bars}. "
+            f"No bar (not measured): {gone}.{avg}")
+
+
 # --------------------------------------------------------------------------------------------- correlations
 def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Spearman's rho along the last axis (average ranks for ties); NaN where either side is constant."""
@@ -536,34 +678,36 @@ def spearman(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series) -> float:
     return float(_spearman_rows(np.asarray(x, float), np.asarray(y, float)))
 
 
-def bootstrap_spearman(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series, n_boot: int, seed: int,
-                       level: float = 0.95) -> dict[str, float | int]:
-    """Spearman's rho with a percentile bootstrap interval and a permutation p-value.
-
-    Pairs are resampled with replacement ``n_boot`` times (``numpy.random.default_rng(seed)``); resamples where
-    either side is constant have no rho and are dropped (``n_valid`` counts the rest). ``p`` is the two-sided
-    permutation p of rho (exact when n! ≤ :data:`PERMUTATIONS`, else that many random pairings, same seed).
-    Returns n, rho, low, high, n_valid, p.
+def exact_permutation_p(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series) -> tuple[float, int]:
+    """Two-sided exact permutation p-value of Spearman's rho: the share of **all** n! pairings of ``y`` with
+    ``x`` whose |rho| is at least the observed |rho| (the observed pairing included; tolerance 1e-12 for ties
+    of rho). Returns (p, number of pairings enumerated). Raises ValueError above :data:`EXACT_MAX_N` points.
     """
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    n = len(x)
+    if n > EXACT_MAX_N:
+        raise ValueError(f"exact permutation test enumerates n! pairings: n = {n} > {EXACT_MAX_N}")
+    observed = abs(spearman(x, y))
+    perms = np.array(list(itertools.permutations(range(n))), dtype=np.int64)
+    rhos = np.abs(_spearman_rows(np.broadcast_to(x, perms.shape), y[perms]))
+    hits = int(np.sum(rhos >= observed - 1e-12))
+    return hits / len(perms), len(perms)
+
+
+def spearman_test(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series,
+                  max_n: int = EXACT_MAX_N) -> dict[str, float | int | bool]:
+    """Spearman's rho (−1…1) of paired vectors with the exact permutation p-value (:func:`exact_permutation_p`)
+    when 3 ≤ n ≤ ``max_n``; otherwise no test (``p`` NaN, ``permutations`` 0). A description of these points,
+    not a sample estimate: no interval is given. Returns n, rho, p, permutations, exact."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     if x.shape != y.shape or x.ndim != 1:
         raise ValueError("x and y must be 1-D vectors of the same length")
     n = len(x)
     rho = spearman(x, y) if n >= 3 else np.nan
-    if n < 3 or np.isnan(rho):
-        return {"n": n, "rho": rho, "low": np.nan, "high": np.nan, "n_valid": 0, "p": np.nan}
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n))
-    boot = _spearman_rows(x[idx], y[idx])
-    boot = boot[~np.isnan(boot)]
-    alpha = (1 - level) / 2
-    low, high = (np.quantile(boot, [alpha, 1 - alpha]) if len(boot) else (np.nan, np.nan))
-    perm = stats.permutation_test(
-        (x, y), lambda a, b, axis=-1: _spearman_rows(np.moveaxis(a, axis, -1), np.moveaxis(b, axis, -1)),
-        permutation_type="pairings", vectorized=True, n_resamples=PERMUTATIONS, alternative="two-sided",
-        rng=np.random.default_rng(seed))
-    return {"n": n, "rho": rho, "low": float(low), "high": float(high), "n_valid": int(len(boot)),
-            "p": float(perm.pvalue)}
+    if n < 3 or np.isnan(rho) or n > min(max_n, EXACT_MAX_N):
+        return {"n": n, "rho": rho, "p": np.nan, "permutations": 0, "exact": False}
+    p, k = exact_permutation_p(x, y)
+    return {"n": n, "rho": rho, "p": p, "permutations": k, "exact": True}
 
 
 #: The correlations the chapter reports: (x, y, which units).
@@ -572,31 +716,55 @@ CORRELATIONS: tuple[tuple[str, str, str], ...] = (
     ("participants", "adoption", "comparable"),
     ("actions", "adoption", "comparable"),
 )
+#: Below this |rho| the rankings are called practically unrelated, whatever the sign.
+WEAK_RHO = 0.1
+#: Words for the correlation's variables.
+VARIABLE_WORDS: dict[str, str] = {"participants": "dialogue participants", "actions": "Annex 3 actions",
+                                  "adoption": "AI adoption"}
 
 
-def sector_correlations(table: pd.DataFrame, n_boot: int, seed: int) -> pd.DataFrame:
+def sector_correlations(table: pd.DataFrame) -> pd.DataFrame:
     """Spearman correlations of :data:`CORRELATIONS` on :func:`sector_table`: participants (persons) vs actions
     on all units; both vs adoption (%) on the units with a comparable, published adoption value. Columns: x, y,
-    units, n, rho, low, high (percentile bootstrap, 95 %), n_valid, p (permutation), reading."""
+    units, n, rho, p (exact permutation, NaN above :data:`EXACT_MAX_N` points), permutations, exact, reading."""
     rows = []
     for x, y, which in CORRELATIONS:
         sub = table if which == "all" else table[table["status"] == "comparable"]
-        res = bootstrap_spearman(sub[x], sub[y], n_boot=n_boot, seed=seed)
+        res = spearman_test(sub[x], sub[y])
         rows.append({"x": x, "y": y, "units": ", ".join(sub["unit"]), **res,
-                     "reading": describe_rho(res["rho"], res["low"], res["high"], res["p"])})
+                     "reading": describe_rho(res["rho"], res["n"], res["p"])})
     return pd.DataFrame(rows)
 
 
-def describe_rho(rho: float, low: float, high: float, p: float = float("nan")) -> str:
-    """Plain words for a rank correlation: 'no clear rank association' when the bootstrap interval holds 0 (or is
-    missing); 'positive/negative rank association' when it excludes 0 and the permutation ``p`` < 0.05 (or is not
-    given); '… (not confirmed by the permutation test)' when the interval excludes 0 but ``p`` ≥ 0.05."""
-    if any(np.isnan(v) for v in (rho, low, high)) or low <= 0 <= high:
-        return "no clear rank association"
-    sign = "positive" if rho > 0 else "negative"
-    if not np.isnan(p) and p >= 0.05:
-        return f"tentative {sign} rank association (not confirmed by the permutation test)"
-    return f"{sign} rank association"
+def rho_direction(rho: float) -> str:
+    """'higher … tend to go with higher …' words: ``same order`` (rho > 0), ``opposite order`` (rho < 0),
+    ``no order`` (0 or NaN)."""
+    if np.isnan(rho) or rho == 0:
+        return "no order"
+    return "same order" if rho > 0 else "opposite order"
+
+
+def describe_rho(rho: float, n: int, p: float = float("nan")) -> str:
+    """One sentence on a rank correlation on few points, always framed as description.
+
+    ``rho`` (−1…1) on ``n`` points; ``p`` the exact permutation p (NaN: no test). The sentence gives rho and n
+    through :mod:`analysis.fmt`, says whether the areas rank in the same or the opposite order (practically
+    unrelated when |rho| < :data:`WEAK_RHO`), the exact p when
+    there is one ("p < 0.001" style, with the count of pairings) and ends "description, not evidence of a link".
+    """
+    if np.isnan(rho):
+        return f"no rank correlation can be computed on these {n} points (one side is constant or n < 3)"
+    words = {"same order": "the areas rank partly in the same order",
+             "opposite order": "the areas rank partly in the opposite order",
+             "no order": "the two rankings are unrelated"}[rho_direction(rho)]
+    if 0 < abs(rho) < WEAK_RHO:
+        words = "the two rankings are practically unrelated"
+    text = f"Spearman ρ = {fmt.num(rho, 2)} on {n} points: {words}"
+    if not np.isnan(p):
+        text += f" (exact permutation p = {fmt.pvalue(p)}, all {fmt.count(math.factorial(n))} pairings)"
+    else:
+        text += f" (no test: above {EXACT_MAX_N} points the {n}! pairings are not enumerated)"
+    return text + "; description, not evidence of a link"
 
 
 def overlapping_band_pairs(low: pd.Series, high: pd.Series) -> int:
@@ -609,6 +777,489 @@ def overlapping_band_pairs(low: pd.Series, high: pd.Series) -> int:
             if lo[i] <= hi[j] and lo[j] <= hi[i]:
                 count += 1
     return count
+
+
+# --------------------------------------------------------------------------------------------- chapter text
+def _date_text(d: pd.Timestamp) -> str:
+    """``8 October 2025``."""
+    return f"{d.day} {d:%B %Y}"
+
+
+def totals_texts(dialogues: pd.DataFrame, actions: pd.DataFrame, band: float) -> dict[str, str]:
+    """Glue texts of the chapter's totals: dialogue counts by level, participants as stated (persons) and the
+    band's ends, the band in percent, actions by kind (counts)."""
+    tot = totals(dialogues, band).set_index("level")
+    kinds = actions["kind"].value_counts()
+
+    def get(lvl: str, col: str) -> float:
+        return tot.at[lvl, col] if lvl in tot.index else 0
+
+    return {
+        "n_dialogues": fmt.count(get("all", "dialogues")), "n_sectoral": fmt.count(get("sectoral", "dialogues")),
+        "n_high": fmt.count(get("high-level", "dialogues")),
+        "n_approx": fmt.count(int(dialogues["participants_approx"].sum())),
+        "participants_all": fmt.count(get("all", "participants")),
+        "participants_sectoral": fmt.count(get("sectoral", "participants")),
+        "participants_high": fmt.count(get("high-level", "participants")),
+        "participants_low": fmt.num(get("all", "participants_low"), 0, thousands=True),
+        "participants_high_end": fmt.num(get("all", "participants_high"), 0, thousands=True),
+        "band_pct": fmt.num(100 * band, 0),
+        "n_actions": fmt.count(len(actions)), "n_flagship": fmt.count(int(kinds.get("flagship", 0))),
+        "n_other": fmt.count(int(kinds.get("other", 0))),
+    }
+
+
+def headline_totals(dialogues: pd.DataFrame, actions: pd.DataFrame, band: float) -> list[str]:
+    """The nbval headline lines of the totals (plain numbers, no formatting for readers)."""
+    tot = totals(dialogues, band).set_index("level")
+    kinds = actions["kind"].value_counts()
+    return [
+        f"Dialogues: {tot.at['all', 'dialogues']} ({tot.at['sectoral', 'dialogues']} sectoral + "
+        f"{tot.at['high-level', 'dialogues']} high-level)",
+        f"Participants as stated: {tot.at['all', 'participants']} (sectoral {tot.at['sectoral', 'participants']}, "
+        f"high-level {tot.at['high-level', 'participants']}); band ±{fmt.num(100 * band, 0)} %: "
+        f"{fmt.num(tot.at['all', 'participants_low'], 0)}-{fmt.num(tot.at['all', 'participants_high'], 0)}",
+        f"Actions: {len(actions)} = {kinds.get('flagship', 0)} flagship + {kinds.get('other', 0)} other",
+    ]
+
+
+def dialogue_table(dialogues: pd.DataFrame) -> pd.DataFrame:
+    """Reader's table of Annex 1: Level, Sector(s), Date, Format (English), Participants ("≈ N")."""
+    out = pd.DataFrame({
+        "Level": dialogues["level"], "Sector(s)": dialogues["sectors_en"],
+        "Date": [_date_text(d) for d in dialogues["date"]],
+        "Format": dialogues["format"].map(FORMAT_LABELS).fillna(dialogues["format"]),
+        "Participants": [approx_label(n, a) for n, a in zip(dialogues["participants"],
+                                                            dialogues["participants_approx"], strict=True)],
+    })
+    return out.reset_index(drop=True)
+
+
+def sector_participation_texts(by_sector: pd.DataFrame, include_high_level: bool) -> dict[str, str]:
+    """Glue texts of the per-sector participation: the two sectors with most participants (persons, ≈),
+    how many sectors were heard only in expert-only dialogues and their range, the high-level note."""
+    top = by_sector.sort_values("participants", ascending=False, kind="mergesort").head(2)
+    expert_only = by_sector[(by_sector["participants_open"] == 0) & (by_sector["dialogues"] > 0)] \
+        if "participants_open" in by_sector else by_sector[by_sector["dialogues"] > 0]
+    rng = (f"{fmt.num(expert_only['participants'].min(), 0, thousands=True)}–"
+           f"{fmt.num(expert_only['participants'].max(), 0, thousands=True)}" if len(expert_only) else "–")
+    return {
+        "top1_sector": top["sector_en"].iloc[0], "top1_n": fmt.num(top["participants"].iloc[0], 0, thousands=True),
+        "top2_sector": top["sector_en"].iloc[1], "top2_n": fmt.num(top["participants"].iloc[1], 0, thousands=True),
+        "n_expert_only_sectors": fmt.count(len(expert_only)), "expert_only_range": rng,
+        "hl_note": ("are included, their attendance shared equally among the sectors they name"
+                    if include_high_level else "are left out of the per-sector figures (parameter include_high_level)"),
+    }
+
+
+def open_experts_texts(ove: dict, glm: dict) -> dict[str, str]:
+    """Glue texts of the open vs expert-only comparison (:func:`open_vs_experts`, :func:`format_glm`). The
+    separation sentence follows the rank-biserial r: 1 every open dialogue larger, −1 every expert one larger,
+    otherwise 'mostly larger/smaller' or 'neither'."""
+    r = ove["rank_biserial"]
+    if r == 1:
+        sep = "Every open dialogue was larger than every expert-only one"
+    elif r == -1:
+        sep = "Every expert-only dialogue was larger than every open one"
+    elif r > 0:
+        sep = "Open dialogues were mostly larger than expert-only ones"
+    elif r < 0:
+        sep = "Open dialogues were mostly smaller than expert-only ones"
+    else:
+        sep = "Neither format's dialogues were generally larger"
+    return {
+        "n_open": fmt.count(ove["n_open"]), "n_experts": fmt.count(ove["n_experts"]),
+        "n_splits": fmt.count(math.comb(ove["n_open"] + ove["n_experts"], ove["n_open"])),
+        "median_open": fmt.num(ove["median_open"], 0), "median_experts": fmt.num(ove["median_experts"], 1),
+        "median_ratio": fmt.num(ove["median_ratio"], 1), "mw_u": fmt.num(ove["u"], 0),
+        "mw_p": fmt.pvalue(ove["p_exact"]), "mw_p_perm": fmt.pvalue(ove["p_permutation"]),
+        "rank_biserial": fmt.num(r, 2), "separation_sentence": sep,
+        "separated": "still holds" if ove["separated_within_band"] else "no longer holds",
+        "glm_rr": fmt.num(glm["rate_ratio"], 1), "glm_ci": f"{fmt.num(glm['low'], 1)}–{fmt.num(glm['high'], 1)}",
+        "glm_alpha": fmt.num(glm["alpha"], 2),
+    }
+
+
+def headline_open_experts(ove: dict, glm: dict, band: float) -> list[str]:
+    """The nbval headline lines of the format comparison."""
+    return [
+        f"Open (n = {ove['n_open']}) vs experts only (n = {ove['n_experts']}): medians "
+        f"{fmt.num(ove['median_open'], 0)} vs {fmt.num(ove['median_experts'], 1)} participants, ratio "
+        f"{fmt.num(ove['median_ratio'], 2)}",
+        f"Mann-Whitney U = {ove['u']:.0f}, exact two-sided p = {ove['p_exact']:.2e} (permutation p = "
+        f"{ove['p_permutation']:.2e}); rank-biserial r = {fmt.num(ove['rank_biserial'], 2)}; "
+        f"separation within ±{fmt.num(100 * band, 0)} % band: {ove['separated_within_band']}",
+        f"Negative binomial: rate ratio open/experts {fmt.num(glm['rate_ratio'], 2)} (95 % CI "
+        f"{fmt.num(glm['low'], 2)}-{fmt.num(glm['high'], 2)}), alpha {fmt.num(glm['alpha'], 2)}, n = {glm['n']}",
+    ]
+
+
+def timeline_texts(tl: pd.DataFrame, adoption: pd.Timestamp = ADOPTION_DATE) -> dict[str, str]:
+    """Glue texts of the timeline (:func:`timeline`): first and last dialogue, days before adoption (calendar
+    days), the gap to the second dialogue, how many fell in the strategy's year and when."""
+    first, last = tl.iloc[0], tl.iloc[-1]
+    same_year = tl[tl["date"].dt.year == adoption.year]
+    return {
+        "first_date": _date_text(first["date"]), "first_sector": first["sectors_en"],
+        "gap_days": fmt.count((tl.iloc[1]["date"] - first["date"]).days) if len(tl) > 1 else "0",
+        "last_date": _date_text(last["date"]), "max_days": fmt.count(tl["days_before"].max()),
+        "min_days": fmt.count(tl["days_before"].min()), "adoption_date": _date_text(adoption),
+        "n_2025": fmt.count(len(same_year)),
+        "range_2025": (f"{same_year['date'].min():%B}–{same_year['date'].max():%B %Y}" if len(same_year) else "–"),
+    }
+
+
+def action_texts(by_area: pd.DataFrame) -> dict[str, str]:
+    """Glue texts of the actions by area (:func:`actions_by_area`): headings, sector areas and their actions,
+    the area with most actions and the one with most flagships (first in the annex's order on ties)."""
+    top = by_area.sort_values("total", ascending=False, kind="mergesort").iloc[0]
+    most_flag = by_area.sort_values("flagship", ascending=False, kind="mergesort").iloc[0]
+    return {
+        "n_areas": fmt.count(len(by_area)), "n_sector_areas": fmt.count(int(by_area["sectoral"].sum())),
+        "sectoral_actions": fmt.count(int(by_area.loc[by_area["sectoral"], "total"].sum())),
+        "top_area": top["area_en"], "top_area_n": fmt.count(top["total"]), "top_area_flag": fmt.count(top["flagship"]),
+        "most_flag_area": most_flag["area_en"], "most_flag_n": fmt.count(most_flag["flagship"]),
+    }
+
+
+def deadline_texts(actions: pd.DataFrame) -> dict[str, str]:
+    """Glue texts of the target dates: first and last period, actions per deadline year, the busiest period
+    (a year-only target is its own period, "2026 (year only)", never a quarter), open-ended and year-only counts."""
+    per = deadline_periods(actions).sort_values("order", kind="mergesort")
+    by_year = actions.groupby("deadline_year").size()
+    peak = per.groupby("period", sort=False).size().sort_values(ascending=False, kind="mergesort")
+    return {
+        "n_open_ended": fmt.count(int(actions["open_ended"].sum())),
+        "n_year_only": fmt.count(int(actions["deadline_quarter"].isna().sum())),
+        "deadlines_by_year": ", ".join(f"{fmt.count(n)} in {y}" for y, n in by_year.items()),
+        "peak_period": str(peak.index[0]), "peak_n": fmt.count(int(peak.iloc[0])),
+        "first_deadline": str(per.iloc[0]["period"]), "last_deadline": str(per.iloc[-1]["period"]),
+    }
+
+
+def comparison_texts(st: pd.DataFrame, corr: pd.DataFrame, mapping: str, year: int, latest: int) -> dict[str, str]:
+    """Glue texts of the side-by-side comparison: mapping, year, the timing note (the 2025 wave's new AI item),
+    counts of units, those not compared (with why), band overlaps, codes shared by several units, and one
+    sentence per correlation (:func:`describe_rho`)."""
+    comparable = st[st["status"] == "comparable"]
+    not_comp = st[st["status"] != "comparable"]
+    shared = comparable.groupby("nace")["unit"].count()
+    names = [a if s == "not comparable" else f"{a} ({s})"
+             for a, s in zip(not_comp["area_en"], not_comp["status"], strict=True)]
+    out = {
+        "mapping": mapping, "adoption_year": str(year), "n_units": fmt.count(len(st)),
+        "n_comparable": fmt.count(len(comparable)), "not_comparable": "; ".join(names) or "none",
+        "overlap_pairs": fmt.count(overlapping_band_pairs(st["participants_low"], st["participants_high"])),
+        "shared_codes": ", ".join(f"{nace_label(c)}: {n} areas" for c, n in shared[shared > 1].items()) or "none",
+        "timing_note": ("the latest wave added an item (generating pictures, video or sound) to the AI question, so "
+                        "it is not strictly comparable with the wave before" if year == latest else
+                        "later waves exist; the latest one changed the AI question"),
+        "exact_max_n": fmt.count(EXACT_MAX_N), "exact_max_perms": fmt.count(math.factorial(EXACT_MAX_N)),
+    }
+    for r in corr.itertuples():
+        out[f"reading_{r.x}_{r.y}"] = r.reading
+    return out
+
+
+def headline_correlations(corr: pd.DataFrame, mapping: str) -> list[str]:
+    """The nbval headline lines of the correlations: one per :data:`CORRELATIONS` entry."""
+    lines = []
+    for r in corr.itertuples():
+        p = f"exact permutation p = {fmt.num(r.p, 3)} ({r.permutations} pairings)" if r.exact else "no test"
+        lines.append(f"Spearman {r.x} vs {r.y} ({mapping} mapping, n = {r.n}): rho = {fmt.num(r.rho, 2)}, {p}")
+    return lines
+
+
+def sector_view_table(st: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Reader's table of :func:`sector_table`: names (not codes), counts, participants "≈ N", the activity
+    compared with, the status, adoption with its flag (``–`` when not compared)."""
+    return pd.DataFrame({
+        "Sector area (Annex 3)": st["area_en"], "Dialogues": st["dialogues"].map(fmt.count),
+        "Participants": [approx_label(v) for v in st["participants"]],
+        "Flagship actions": st["flagship"].map(fmt.count), "Other actions": st["other"].map(fmt.count),
+        "Activity compared (NACE)": [nace_label(c) if c else "–" for c in st["nace"]],
+        "Comparison": st["status"],
+        f"AI adoption {year} (%)": ["–" if np.isnan(v) else value_text(v, f)
+                                    for v, f in zip(st["adoption"], st["flag"], strict=True)],
+    })
+
+
+def format_table(by_format: pd.DataFrame) -> pd.DataFrame:
+    """Reader's table of :func:`participation_by_format` (persons, ≈)."""
+    return pd.DataFrame({
+        "Format": by_format["format_en"], "Dialogues": by_format["dialogues"].map(fmt.count),
+        "Participants (sum)": [approx_label(v) for v in by_format["participants"]],
+        "Band": [f"{fmt.num(lo, 0, thousands=True)}–{fmt.num(hi, 0, thousands=True)}"
+                 for lo, hi in zip(by_format["participants_low"], by_format["participants_high"], strict=True)],
+        "Median per dialogue": [fmt.num(v, 1) for v in by_format["median"]],
+        "Smallest–largest": [f"{fmt.num(a, 0)}–{fmt.num(b, 0)}"
+                             for a, b in zip(by_format["min"], by_format["max"], strict=True)],
+    })
+
+
+# --------------------------------------------------------------------------------------------- alt texts
+def _list(items: list[str], limit: int = 12) -> str:
+    return "; ".join(items[:limit]) + (f"; and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def alt_participants_by_sector(by_sector: pd.DataFrame) -> str:
+    """Text alternative of the participants-by-sector bars: sectors in descending order with ≈ participants."""
+    s = by_sector.sort_values("participants", ascending=False, kind="mergesort")
+    return ("Horizontal stacked bars of dialogue participants by sector, coloured by format, with the band as "
+            "whiskers: " + _list([f"{r.sector_en} about {fmt.num(r.participants, 0, thousands=True)}"
+                                  for r in s.itertuples()]) + ".")
+
+
+def alt_format(ove: dict, by_format: pd.DataFrame) -> str:
+    """Text alternative of the dialogue-size strip plot by format."""
+    parts = [f"{r.format_en}: {r.dialogues} dialogues, median {fmt.num(r.median, 1)} participants"
+             for r in by_format.itertuples()]
+    return ("Dot plot of participants per dialogue on a log scale, one column per format: " + "; ".join(parts)
+            + f". The median open dialogue is {fmt.num(ove['median_ratio'], 1)} times the median expert one.")
+
+
+def alt_timeline(tl: pd.DataFrame) -> str:
+    """Text alternative of the timeline."""
+    t = timeline_texts(tl)
+    return (f"Timeline of the {len(tl)} dialogues, one row per sector, marker size by participants: from "
+            f"{t['first_date']} ({t['first_sector']}) to {t['last_date']}, {t['max_days']} to {t['min_days']} days "
+            f"before the strategy's adoption on {t['adoption_date']}, marked by a dashed line.")
+
+
+def alt_actions_by_area(by_area: pd.DataFrame) -> str:
+    """Text alternative of the actions-by-area bars (annex order, flagship + other)."""
+    return ("Horizontal stacked bars of Annex 3 actions by area, flagship and other: "
+            + _list([f"{r.area_en} {r.total} ({r.flagship} flagship)" for r in by_area.itertuples()], 16) + ".")
+
+
+def alt_deadlines(actions: pd.DataFrame) -> str:
+    """Text alternative of the deadline bars."""
+    t = deadline_texts(actions)
+    return (f"Stacked bars of actions by target quarter, from {t['first_deadline']} to {t['last_deadline']}: "
+            f"{t['deadlines_by_year']}; the busiest period is {t['peak_period']} with {t['peak_n']} actions; "
+            f"{t['n_open_ended']} open-ended actions are hatched; {t['n_year_only']} give a year only.")
+
+
+def alt_scatter(table: pd.DataFrame, x: str, y: str, reading: str) -> str:
+    """Text alternative of a scatter of two columns of :func:`sector_table`, one point per area."""
+    pts = [f"{r.area_en}: {fmt.num(getattr(r, x), 1 if x == 'adoption' else 0)}, "
+           f"{fmt.num(getattr(r, y), 1 if y == 'adoption' else 0)}" for r in table.itertuples()]
+    return (f"Scatter plot of {VARIABLE_WORDS[y]} against {VARIABLE_WORDS[x]}, one point per sector area ("
+            + _list(pts) + "). " + reading + ".")
+
+
+# --------------------------------------------------------------------------------------------- figures
+def _palette() -> tuple[dict[str, str], dict[str, str]]:
+    from analysis.figures import PALETTE
+
+    return (dict(zip(FORMAT_LABELS, PALETTE, strict=False)), {"flagship": PALETTE[0], "other": PALETTE[1]})
+
+
+def label_points(ax, xs, ys, labels) -> None:  # noqa: ANN001 (matplotlib axes)
+    """Label scatter points without overprinting: each label takes the first offset whose box overlaps no label
+    placed before it (top points first)."""
+    fig = ax.figure
+    fig.canvas.draw()
+    placed = []
+    offsets = [(5, 4), (5, -11), (5, 14), (5, -21), (5, 24), (5, -31)]
+    for x, y, lab in sorted(zip(xs, ys, labels, strict=True), key=lambda t: (-t[1], t[0])):
+        for dx, dy in offsets:
+            ann = ax.annotate(lab, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=7)
+            box = ann.get_window_extent(fig.canvas.get_renderer())
+            if not any(box.overlaps(b) for b in placed):
+                break
+            ann.remove()
+        else:
+            ann = ax.annotate(lab, (x, y), xytext=offsets[0], textcoords="offset points", fontsize=7)
+            box = ann.get_window_extent(fig.canvas.get_renderer())
+        placed.append(box)
+
+
+def plot_participants_by_sector(by_sector: pd.DataFrame, band: float):  # noqa: ANN201
+    """Stacked bars of participants by sector and format, whiskers N·(1 ± band)."""
+    import matplotlib.pyplot as plt
+
+    colours, _ = _palette()
+    s = by_sector.sort_values("participants", kind="mergesort")
+    top = s.iloc[::-1].head(2)
+    fig, ax = plt.subplots(figsize=(8, 5))
+    left = np.zeros(len(s))
+    for f, label in FORMAT_LABELS.items():
+        col = f"participants_{f}"
+        if col in s and s[col].sum() > 0:
+            ax.barh(s["sector_en"], s[col], left=left, color=colours[f], label=label)
+            left += s[col].to_numpy()
+    ax.errorbar(s["participants"], s["sector_en"], xerr=[s["participants"] - s["participants_low"],
+                                                         s["participants_high"] - s["participants"]],
+                fmt="none", ecolor="black", capsize=3, lw=1, label=f"±{fmt.num(100 * band, 0)} % band")
+    ax.set_xlabel("participants (persons, as stated: 'about N')")
+    ax.set_title(f"{top['sector_en'].iloc[0]} (≈ {fmt.num(top['participants'].iloc[0], 0, thousands=True)}) and "
+                 f"{top['sector_en'].iloc[1]} (≈ {fmt.num(top['participants'].iloc[1], 0, thousands=True)}) drew "
+                 "the most participants")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def plot_format(dialogues: pd.DataFrame, by_format: pd.DataFrame, ove: dict, band: float,
+                include_high_level: bool, seed: int):  # noqa: ANN201
+    """Dialogue sizes by format (log scale), jittered with ``seed``, medians as black lines."""
+    import matplotlib.pyplot as plt
+
+    colours, _ = _palette()
+    shown = with_band(dialogues if include_high_level else dialogues[dialogues["level"] == "sectoral"], band)
+    fig, ax = plt.subplots()
+    rng = np.random.default_rng(seed)
+    for i, f in enumerate(by_format["format"]):
+        sub = shown[shown["format"] == f]
+        x = i + rng.uniform(-0.15, 0.15, len(sub))
+        ax.errorbar(x, sub["participants"], yerr=[sub["participants"] - sub["participants_low"],
+                                                 sub["participants_high"] - sub["participants"]],
+                    fmt="o", color=colours[f], ecolor="grey", capsize=2, alpha=0.9)
+        ax.hlines(sub["participants"].median(), i - 0.3, i + 0.3, color="black", lw=2)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(by_format)), [f"{lbl}\n(n = {n})" for lbl, n in
+                                          zip(by_format["format_en"], by_format["dialogues"], strict=True)],
+                  fontsize=8)
+    ax.set_ylabel("participants per dialogue (log scale)")
+    ax.set_title(f"Open dialogues were about {fmt.num(ove['median_ratio'], 0)}× the size of expert-only ones "
+                 f"(medians ≈ {fmt.num(ove['median_open'], 0)} vs ≈ {fmt.num(ove['median_experts'], 1)})")
+    return fig
+
+
+def plot_timeline(dialogues: pd.DataFrame, tl: pd.DataFrame):  # noqa: ANN201
+    """Dialogues by date and sector, marker area ∝ participants, the adoption date dashed."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    colours, _ = _palette()
+    order = list(dict.fromkeys(dialogues["sectors_en"]))
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    for f, label in FORMAT_LABELS.items():
+        sub = tl[tl["format"] == f]
+        ax.scatter(sub["date"], [order.index(s) for s in sub["sectors_en"]], s=20 + sub["participants"] * 0.6,
+                   color=colours[f], alpha=0.8, label=label, edgecolor="white")
+    ax.axvline(ADOPTION_DATE, color="black", ls="--", lw=1)
+    ax.annotate(f"strategy adopted\n{ADOPTION_DATE.day} {ADOPTION_DATE:%b %Y}", (ADOPTION_DATE, 0), xytext=(-5, 0),
+                textcoords="offset points", ha="right", va="top", fontsize=8)
+    ax.set_yticks(range(len(order)), [s if len(s) < 45 else s[:42] + "…" for s in order], fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.set_title(f"The dialogues ran {tl['days_before'].max()} to {tl['days_before'].min()} days before the "
+                 "strategy's adoption")
+    handles = [plt.Line2D([], [], marker="o", ls="", color=colours[f], markersize=7, label=lbl)
+               for f, lbl in FORMAT_LABELS.items() if f in set(tl["format"])]
+    ax.legend(handles=handles, fontsize=7, loc="lower left", title="marker area ∝ participants", title_fontsize=7)
+    return fig
+
+
+def plot_actions_by_area(by_area: pd.DataFrame):  # noqa: ANN201
+    """Stacked bars of actions (flagship, other) by Annex 3 area, in the annex's order."""
+    import matplotlib.pyplot as plt
+
+    _, kinds = _palette()
+    plot = by_area.iloc[::-1]
+    top = by_area.sort_values("total", ascending=False, kind="mergesort").iloc[0]
+    fig, ax = plt.subplots(figsize=(8, 6))
+    labels = [a if len(a) < 50 else a[:47] + "…" for a in plot["area_en"]]
+    ax.barh(labels, plot["flagship"], color=kinds["flagship"], label="flagship")
+    ax.barh(labels, plot["other"], left=plot["flagship"], color=kinds["other"], label="other", hatch="//",
+            edgecolor="white")
+    n_cross = int((~by_area["sectoral"]).sum())
+    ax.axhline(n_cross - 0.5, color="grey", lw=0.8, ls=":")
+    ax.text(plot["total"].max(), n_cross - 0.4, "sector areas ↑  cross-cutting ↓", ha="right", fontsize=7,
+            color="grey")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel("actions (count)")
+    ax.set_title(f"{top['area_en']} has the most actions ({top['total']}); {int(by_area['flagship'].sum())} of "
+                 f"{int(by_area['total'].sum())} are flagships")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def plot_deadlines(actions: pd.DataFrame):  # noqa: ANN201
+    """Actions by target period (quarters, year-only periods after Q4), hatched when open-ended."""
+    import matplotlib.pyplot as plt
+
+    _, kinds = _palette()
+    dq = deadlines_by_quarter(actions)
+    dq = dq[dq["order"] >= dq.loc[dq["actions"] > 0, "order"].min()]
+    periods = dq.drop_duplicates("period")[["period", "order"]].reset_index(drop=True)
+    by_year = actions.groupby("deadline_year").size()
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    bottom = np.zeros(len(periods))
+    for kind in ("flagship", "other"):
+        for oe in (False, True):
+            vals = (dq[(dq["kind"] == kind) & (dq["open_ended"] == oe)].set_index("period")["actions"]
+                    .reindex(periods["period"]).to_numpy())
+            ax.bar(range(len(periods)), vals, bottom=bottom, color=kinds[kind], alpha=0.55 if oe else 1,
+                   hatch="///" if oe else None, edgecolor="white",
+                   label=f"{kind}, from this date onwards (open-ended) →" if oe else f"{kind}, by this date")
+            bottom += vals
+    for i, p in enumerate(periods["period"]):
+        if int(dq[(dq["period"] == p) & dq["open_ended"]]["actions"].sum()):
+            ax.annotate("→", (i, bottom[i]), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=11)
+    adopt_q = f"Q{(ADOPTION_DATE.month - 1) // 3 + 1} {ADOPTION_DATE.year}"
+    if adopt_q in set(periods["period"]):
+        pos = periods.index[periods["period"] == adopt_q][0]
+        ax.axvline(pos - 0.5, color="black", ls="--", lw=1)
+        ax.text(pos - 0.55, 0.9 * bottom.max(), f"adoption\n{ADOPTION_DATE.day} {ADOPTION_DATE:%b %Y}", fontsize=7,
+                va="top", ha="right")
+    ax.set_xticks(range(len(periods)), periods["period"], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("actions (count)")
+    ax.set_title(f"Most target dates fall in {by_year.idxmax()} ({by_year.max()} of {len(actions)}); "
+                 f"{int(actions['open_ended'].sum())} are open-ended")
+    ax.legend(fontsize=7, loc="upper right")
+    return fig, dq
+
+
+def plot_flagship_adoption(fa: pd.DataFrame, year: int, average: float):  # noqa: ANN201
+    """Bars: each strategy sector's AI adoption in ``year`` (the year before as a ring), the all-activities value
+    dashed; sectors the survey does not measure keep their row, marked 'not measured'."""
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import PALETTE
+
+    col = f"value_{year}"
+    prev = f"value_{year - 1}"
+    s = fa.assign(_v=fa[col].fillna(-1)).sort_values("_v", kind="mergesort")
+    fig, ax = plt.subplots(figsize=(8, 5))
+    y = np.arange(len(s))
+    vals = s[col].fillna(0).to_numpy()
+    hatches = ["//" if c == "partly covered" else "" for c in s["coverage"]]
+    ax.barh(y, vals, color=PALETTE[0], hatch=hatches, edgecolor="white", label=f"{year}")
+    if prev in s:
+        ax.scatter(s[prev], y, facecolor="white", edgecolor=PALETTE[1], zorder=3, label=f"{year - 1}")
+    for yi, v, f in zip(y, s[col], s[f"flag_{year}"], strict=True):
+        ax.text((0 if np.isnan(v) else v) + 0.8, yi, "not measured" if np.isnan(v) else value_text(v, f),
+                va="center", fontsize=7, color="grey" if np.isnan(v) else "black",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    if not np.isnan(average):
+        ax.axvline(average, color="black", ls="--", lw=1, label=f"all activities, {fmt.num(average)} %")
+    ax.set_yticks(y, s["sector_en"], fontsize=8)
+    ax.set_xlabel(f"enterprises using AI, {year} (% of enterprises with 10+ employees, EU27)")
+    have = fa[fa[col].notna()]
+    ax.set_title(f"AI use ranges from {fmt.num(have[col].min())} % to {fmt.num(have[col].max())} % across the "
+                 f"{len(have)} measurable sectors" if len(have) else f"No sector measured in {year}")
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def plot_scatter(ax, table: pd.DataFrame, x: str, y: str, band: float | None = None) -> None:  # noqa: ANN001
+    """One point per sector area (x, y of :func:`sector_table`), labelled; whiskers for the participant band."""
+    from analysis.figures import PALETTE
+
+    if x == "participants" and band is not None:
+        ax.errorbar(table[x], table[y], xerr=[table[x] - table["participants_low"],
+                                              table["participants_high"] - table[x]],
+                    fmt="o", color=PALETTE[0], ecolor="grey", capsize=2)
+    else:
+        ax.scatter(table[x], table[y], color=PALETTE[0])
+    if x == "participants":
+        ax.set_xscale("log")
+    ax.margins(x=0.45, y=0.1)
+    label_points(ax, table[x], table[y], [f"{a.split(',')[0]}" for a in table["sectors_en"]])
+    ax.set_xlabel({"participants": "dialogue participants (about N; log scale)",
+                   "actions": "Annex 3 actions (count)"}[x])
 
 
 # --------------------------------------------------------------------------------------------- processed table

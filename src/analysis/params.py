@@ -58,6 +58,7 @@ NOTEBOOK_MODULES: dict[str, str] = {
     "labour_exposure": "analysis.exposure",
     "country_profile": "analysis.profiles",
     "claims_check": "analysis.claims",
+    "strategy_implications": "analysis.implications",
 }
 
 
