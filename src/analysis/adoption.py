@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
+from analysis import fmt as nf
 from analysis.params import NotebookParams, ParameterError, choice_error, register
 
 DATASET = "isoc_eb_ai"
@@ -190,7 +191,8 @@ def size_gap(frame: pd.DataFrame, small: str, large: str, indicator: str, year: 
     """The size gap per geo in ``year``.
 
     Columns: geo, small, large (percent of enterprises of each class), gap_pp (percentage points, large − small),
-    ratio (large / small, dimensionless), flag_small, flag_large (as published), flags (both combined). A geo
+    ratio (large / small, dimensionless), flag_small, flag_large (as published), flags (both combined),
+    odds_ratio and log_odds_ratio (:func:`odds_ratio`, dimensionless; NaN at 0 or 100 %). A geo
     present for only one class, or with a missing value, gets NaN gap and ratio (never 0); a zero small share
     gives an infinite ratio, reported as NaN. Sorted by geo.
     """
@@ -211,8 +213,11 @@ def size_gap(frame: pd.DataFrame, small: str, large: str, indicator: str, year: 
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = out["large"] / out["small"]
     out["ratio"] = ratio.where(np.isfinite(ratio))
+    out["odds_ratio"] = odds_ratio(out["large"], out["small"])
+    out["log_odds_ratio"] = np.log(out["odds_ratio"])
     out["flags"] = [combine_flags(x, y) for x, y in zip(out["flag_small"], out["flag_large"], strict=True)]
-    cols = ["geo", "small", "large", "gap_pp", "ratio", "flag_small", "flag_large", "flags"]
+    cols = ["geo", "small", "large", "gap_pp", "ratio", "flag_small", "flag_large", "flags", "odds_ratio",
+            "log_odds_ratio"]
     return out[cols].sort_values("geo", kind="mergesort").reset_index(drop=True)
 
 
@@ -232,29 +237,104 @@ def rank_gap(gaps: pd.DataFrame, by: str = "gap_pp", ascending: bool = False,
     return out.drop(columns="_unranked").reset_index(drop=True)
 
 
+def odds_ratio(large: float | pd.Series, small: float | pd.Series) -> float | pd.Series:
+    """Odds ratio of using AI, large vs small enterprises: ``(L / (100 − L)) / (S / (100 − S))`` with L, S in
+    percent (0-100); dimensionless, 1 = the same odds. Its logarithm (log-odds scale) is the usual scale-free
+    measure of a gap between shares far from 50 %. NaN when a share is missing, 0 or 100 (odds 0 or infinite)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ol = np.asarray(large, dtype="float64") / (100.0 - np.asarray(large, dtype="float64"))
+        os_ = np.asarray(small, dtype="float64") / (100.0 - np.asarray(small, dtype="float64"))
+        out = ol / os_
+        ok = np.isfinite(out) & (out > 0)
+    out = np.where(ok, out, np.nan)
+    if isinstance(large, pd.Series):
+        return pd.Series(out, index=large.index, dtype="float64")
+    if isinstance(small, pd.Series):
+        return pd.Series(out, index=small.index, dtype="float64")
+    return float(out)
+
+
+def questionnaire_break_between(year_from: int, year_to: int,
+                                break_year: int = QUESTIONNAIRE_CHANGE_YEAR) -> bool:
+    """True when a comparison of ``year_from`` with ``year_to`` spans the questionnaire change (``year_from <
+    break_year <= year_to``, either order): the 2025 survey counts one more AI technology."""
+    a, b = sorted((int(year_from), int(year_to)))
+    return a < break_year <= b
+
+
+def series_breaks(frame: pd.DataFrame, year_from: int, year_to: int, indicator: str = "E_AI_TANY",
+                  size_classes: list[str] | tuple[str, ...] = ("10-249", "GE250"), unit: str = "PC_ENT") -> dict[
+        str, list[int]]:
+    """Eurostat's own breaks in series (flag ``b``) that a comparison of two years spans, by geo: a ``b`` flags
+    the first value after the break, so a break in year t lies between ``year_from`` and ``year_to`` when
+    ``year_from < t <= year_to``. Returns ``{geo: [years]}`` for geos with such a break (others absent)."""
+    a, b = sorted((int(year_from), int(year_to)))
+    sel = _select(frame, indicator, unit)
+    sel = sel.loc[sel["size_class"].isin(list(size_classes)) & (sel["year"] > a) & (sel["year"] <= b)
+                  & has_flag(sel["flag"], "b")]
+    return {str(g): sorted({int(y) for y in d["year"]}) for g, d in sel.groupby("geo", sort=True)}
+
+
+def break_label(year_from: int, year_to: int, geo_breaks: list[int] | None = None,
+                break_year: int = QUESTIONNAIRE_CHANGE_YEAR) -> str:
+    """Why a comparison of two years is not like for like ("" when it is): the questionnaire change and/or a
+    break in series flagged by Eurostat (``geo_breaks``: its years, from :func:`series_breaks`)."""
+    parts = []
+    if questionnaire_break_between(year_from, year_to, break_year):
+        parts.append(f"questionnaire change in {break_year} (one more AI technology counted)")
+    if geo_breaks:
+        parts.append("Eurostat break in series (b) in " + ", ".join(map(str, geo_breaks)))
+    return "; ".join(parts)
+
+
 def gap_change(frame: pd.DataFrame, year_from: int, year_to: int, small: str = "10-249", large: str = "GE250",
                indicator: str = "E_AI_TANY", unit: str = "PC_ENT",
                geos: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Change of the size gap between two survey years, per geo.
+    """Change of the size gap between two survey years, per geo, labelled when the comparison spans a break.
 
     Columns: geo, gap_from, gap_to (percentage points), change_pp (gap_to − gap_from, percentage points; > 0 =
     the gap widened), ratio_from, ratio_to, change_ratio (ratio_to − ratio_from; < 0 = large enterprises' lead
-    shrank in relative terms), flags_from, flags_to. NaN when either year is missing.
+    shrank in relative terms), flags_from, flags_to, or_from, or_to (odds ratios), change_log_or (log odds
+    ratio to − from; < 0 = the gap narrowed on the log-odds scale), break (:func:`break_label`: why the two
+    years are not like for like, "" when they are) and comparable (``break == ""``). NaN when either year is
+    missing.
     """
     a = size_gap(frame, small, large, indicator, year_from, unit, geos)
     b = size_gap(frame, small, large, indicator, year_to, unit, geos)
-    a = a[["geo", "gap_pp", "ratio", "flags"]].rename(
-        columns={"gap_pp": "gap_from", "ratio": "ratio_from", "flags": "flags_from"})
-    b = b[["geo", "gap_pp", "ratio", "flags"]].rename(
-        columns={"gap_pp": "gap_to", "ratio": "ratio_to", "flags": "flags_to"})
+    a = a[["geo", "gap_pp", "ratio", "flags", "odds_ratio"]].rename(
+        columns={"gap_pp": "gap_from", "ratio": "ratio_from", "flags": "flags_from", "odds_ratio": "or_from"})
+    b = b[["geo", "gap_pp", "ratio", "flags", "odds_ratio"]].rename(
+        columns={"gap_pp": "gap_to", "ratio": "ratio_to", "flags": "flags_to", "odds_ratio": "or_to"})
     out = a.merge(b, on="geo", how="outer", validate="one_to_one")
     out["change_pp"] = out["gap_to"] - out["gap_from"]
     out["change_ratio"] = out["ratio_to"] - out["ratio_from"]
+    out["change_log_or"] = np.log(out["or_to"]) - np.log(out["or_from"])
     for col in ("flags_from", "flags_to"):
         out[col] = out[col].fillna("").astype(str)
+    breaks = series_breaks(frame, year_from, year_to, indicator, (small, large), unit)
+    out["break"] = [break_label(year_from, year_to, breaks.get(g)) for g in out["geo"]]
+    out["comparable"] = out["break"] == ""
     cols = ["geo", "gap_from", "gap_to", "change_pp", "ratio_from", "ratio_to", "change_ratio", "flags_from",
-            "flags_to"]
+            "flags_to", "or_from", "or_to", "change_log_or", "break", "comparable"]
     return out[cols].sort_values("geo", kind="mergesort").reset_index(drop=True)
+
+
+def like_for_like_change(frame: pd.DataFrame, year_from: int, year_to: int, **kwargs) -> pd.DataFrame:
+    """:func:`gap_change` for two years without the questionnaire change between them; refuses (ValueError) a
+    comparison that spans it. Geos with a break of their own keep ``comparable`` False."""
+    if questionnaire_break_between(year_from, year_to):
+        raise ValueError(f"{year_from} and {year_to} are not like for like: the questionnaire changed in "
+                         f"{QUESTIONNAIRE_CHANGE_YEAR} (one more AI technology counted)")
+    return gap_change(frame, year_from, year_to, **kwargs)
+
+
+def like_for_like_years(years: list[int] | tuple[int, ...],
+                        break_year: int = QUESTIONNAIRE_CHANGE_YEAR) -> tuple[int, int] | None:
+    """The headline comparison: the latest two consecutive survey years with no questionnaire change between
+    them (``[2021, 2023, 2024, 2025]`` → ``(2023, 2024)``); None when there is no such pair."""
+    ys = sorted({int(y) for y in years})
+    pairs = [(a, b) for a, b in zip(ys, ys[1:], strict=False) if not questionnaire_break_between(a, b, break_year)]
+    return pairs[-1] if pairs else None
 
 
 def technology_gaps(frame: pd.DataFrame, geo: str, year: int, small: str = "10-249", large: str = "GE250",
@@ -566,8 +646,16 @@ STRATEGY_YEAR = 2024
 
 
 def fmt(x: float, digits: int = 1) -> str:
-    """A number for prose: ``digits`` decimals, ``"n/a"`` when missing."""
-    return "n/a" if x is None or pd.isna(x) else f"{x:.{digits}f}"
+    """A number for prose: ``digits`` decimals rounded half away from zero (:func:`analysis.fmt.num`: 19.95 →
+    ``"20.0"``), ``"n/a"`` when missing."""
+    return "n/a" if x is None or pd.isna(x) else nf.num(clean(x), digits)
+
+
+def clean(x: float) -> float:
+    """``x`` without binary floating-point noise (to 9 decimals): differences of Eurostat's two-decimal values
+    are exact decimals (40.05 − 10.00 = 30.05, not 30.049999999999997), so that rounding half away from zero to
+    the precision shown treats them as the decimals they are. Not a rounding for display."""
+    return round(float(x), 9)
 
 
 def flag_note(flags: pd.Series, names: pd.Series | None = None) -> str:
@@ -586,3 +674,506 @@ def flag_note(flags: pd.Series, names: pd.Series | None = None) -> str:
         return "No plotted value carries a Eurostat flag."
     parts = [f"{tok} = {describe_flag(tok)}" + (f" ({', '.join(w)})" if w else "") for tok, w in sorted(where.items())]
     return "Flagged values (hatched): " + "; ".join(parts) + "."
+
+
+# ------------------------------------------------------------------------------------------------ sentences
+# Every sentence the chapter shows is built here from data, numbers through :mod:`analysis.fmt` (half away from
+# zero). A direction ("widened", "above") is read from the value rounded as shown, so that the words never
+# contradict the printed number (a change of 0.04 pp is "unchanged", 0.05 pp rounds to 0.1 and is "widened").
+def direction(x: float, decimals: int = 1) -> int:
+    """+1, 0 or −1: the sign of ``x`` rounded half away from zero to ``decimals`` (the precision shown)."""
+    d = nf.round_half_away(clean(x), decimals)
+    return 1 if d > 0 else -1 if d < 0 else 0
+
+
+def name(geo: str) -> str:
+    """A geo's name for readers (``EU27_2020`` → ``EU27``, ``EL`` → ``Greece``)."""
+    return label(geo)
+
+
+def prose(geo: str, start: bool = False) -> str:
+    """A geo's name inside a sentence: "the EU27", "the euro area", "the Netherlands", "Denmark" (``start``:
+    capitalised, for the start of a sentence)."""
+    n = name(geo)
+    text = f"the {n}" if geo in ("EU27_2020", "EA", "NL") else n
+    return text[:1].upper() + text[1:] if start else text
+
+
+def names_list(geos: list[str] | tuple[str, ...]) -> str:
+    """Country names joined for a sentence: ``France, Sweden``; ``none`` for an empty list."""
+    return ", ".join(name(g) for g in geos) or "none"
+
+
+def strategy_numbers(frame: pd.DataFrame, year: int = STRATEGY_YEAR) -> dict[str, float]:
+    """The EU27 shares (percent) behind the strategy's figures: all enterprises (GE10), SMEs, large ones."""
+    return {k: value_at(frame, "E_AI_TANY", "EU27_2020", sc, year)[0]
+            for k, sc in (("all", "GE10"), ("sme", "10-249"), ("large", "GE250"))}
+
+
+def strategy_matches(numbers: dict[str, float]) -> bool:
+    """Whether the published EU27 shares, rounded half away from zero to one decimal, are the strategy's."""
+    return all(pd.notna(numbers[k])
+               and nf.round_half_away(numbers[k], 1) == nf.round_half_away(STRATEGY_FIGURES[sc], 1)
+               for k, sc in (("all", "GE10"), ("sme", "10-249")))
+
+
+def strategy_sentence(frame: pd.DataFrame, year: int = STRATEGY_YEAR) -> str:
+    """What the data say about the strategy's "13.5 % of enterprises and 12.6 % of SMEs", and what they leave out
+    (large enterprises), then the latest EU shares with the questionnaire change stated."""
+    n = strategy_numbers(frame, year)
+    if any(pd.isna(v) for v in n.values()):
+        return f"Eurostat's EU27 shares for {year} are not all available: the strategy's figures cannot be checked."
+    same = strategy_matches(n)
+    out = (f"The survey of {year} gives, for the EU27, {fmt(n['all'], 2)} % of all enterprises with 10 or more "
+           f"persons employed and {fmt(n['sme'], 2)} % of SMEs (10-249) using at least one AI technology; rounded "
+           f"to one decimal, {fmt(n['all'])} % and {fmt(n['sme'])} %, "
+           + ("the strategy's figures." if same else
+              f"not the strategy's {fmt(STRATEGY_FIGURES['GE10'])} % and {fmt(STRATEGY_FIGURES['10-249'])} %.")
+           + f" What the sentence leaves out is the other end: {fmt(n['large'], 2)} % of large enterprises, "
+           f"{fmt(n['large'] - n['sme'], 2)} pp more than SMEs, or {fmt(n['large'] / n['sme'])} times their share.")
+    sel = frame.loc[(frame["indicator"] == "E_AI_TANY") & (frame["geo"] == "EU27_2020") & frame["value"].notna()]
+    latest = int(sel["year"].max())
+    if latest > year:
+        a = value_at(frame, "E_AI_TANY", "EU27_2020", "GE10", latest)[0]
+        s = value_at(frame, "E_AI_TANY", "EU27_2020", "10-249", latest)[0]
+        out += (f" In {latest} the EU shares were {fmt(a, 2)} % (all) and {fmt(s, 2)} % (SMEs)"
+                + (", on a questionnaire that counts one more technology (see caveats)."
+                   if questionnaire_break_between(year, latest) else "."))
+    return out
+
+
+def size_sentence(gaps: pd.DataFrame, geo: str, reference: str, year: int, indicator: str, small: str,
+                  large: str) -> str:
+    """The two classes' shares in ``geo`` and the gap in points, as a ratio and as an odds ratio; the
+    reference's gap beside it. ``gaps``: a :func:`size_gap` table holding both geos."""
+    g = gaps.set_index("geo")
+    what = label(indicator)
+    if geo not in g.index or pd.isna(g.loc[geo, "gap_pp"]):
+        return f"In {prose(geo)}, {year}, the gap for {what} is not available (a value is missing)."
+    r = g.loc[geo]
+    out = (f"In {prose(geo)}, {year}, {fmt(r['large'])} % of {label(large)} enterprises and {fmt(r['small'])} % of "
+           f"{label(small)} used {what}: a gap of {fmt(r['gap_pp'])} percentage points, {fmt(r['ratio'])} times the "
+           f"share, or an odds ratio of {fmt(r['odds_ratio'])}.")
+    if r["flags"]:
+        out += f" Eurostat flags these values ({r['flags']})."
+    if reference != geo and reference in g.index and pd.notna(g.loc[reference, "gap_pp"]):
+        q = g.loc[reference]
+        out += (f" In {prose(reference)} the gap was {fmt(q['gap_pp'])} pp ({fmt(q['ratio'])} times; odds ratio "
+                f"{fmt(q['odds_ratio'])}).")
+    return out
+
+
+def trend_sentence(series: pd.DataFrame, geo: str, indicator: str, small: str, large: str) -> str:
+    """The two classes' shares over the like-for-like years (before the questionnaire change), then the step
+    into the break year stated as such. ``series``: :func:`adoption_series` rows (size_class, year, value)."""
+    s = series.loc[series["value"].notna()].pivot_table(index="year", columns="size_class", values="value")
+    what = label(indicator)
+    years = [int(y) for y in s.index if pd.notna(s.get(small, pd.Series(dtype=float)).get(y))
+             and pd.notna(s.get(large, pd.Series(dtype=float)).get(y))]
+    before = [y for y in years if y < QUESTIONNAIRE_CHANGE_YEAR]
+    after = [y for y in years if y >= QUESTIONNAIRE_CHANGE_YEAR]
+    if not years:
+        return f"{what.capitalize()} is not available for both size classes in {prose(geo)}: no trend to show."
+    if len(before) >= 2:
+        a, b = before[0], before[-1]
+        out = (f"Like for like, between {a} and {b} the share of {label(large)} enterprises using {what} in "
+               f"{prose(geo)} went from {fmt(s.loc[a, large])} % to {fmt(s.loc[b, large])} %, that of "
+               f"{label(small)} from {fmt(s.loc[a, small])} % to {fmt(s.loc[b, small])} %.")
+    else:
+        out = f"{prose(geo, True)} has fewer than two survey years before {QUESTIONNAIRE_CHANGE_YEAR} for {what}."
+    if after and before:
+        z = after[-1]
+        out += (f" In {z}, on a questionnaire that counts one more technology, they were {fmt(s.loc[z, large])} % "
+                f"and {fmt(s.loc[z, small])} %: the step from {before[-1]} mixes real change with the wider "
+                "definition.")
+    return out
+
+
+def ranking_sentence(gaps: pd.DataFrame, geo: str, year: int, small: str, large: str) -> str:
+    """Largest and smallest gap among member states, in points, as a ratio and as an odds ratio; where ``geo``
+    ranks; the rank correlation of points and odds ratios (Spearman, description of the member states)."""
+    members = gaps.loc[gaps["geo"].isin(EU27_MEMBER_STATES) & gaps["gap_pp"].notna()]
+    if members.empty:
+        return f"No member state has both values in {year}."
+    pp_r = rank_gap(members)
+    or_r = rank_gap(members, by="odds_ratio")
+    or_r = or_r.loc[or_r["rank"].notna()]
+    top, bottom = pp_r.iloc[0], pp_r.iloc[-1]
+    out = (f"In {year}, among member states, the gap between {label(large)} and {label(small)} enterprises was "
+           f"largest in {name(top['geo'])} ({fmt(top['gap_pp'])} pp) and smallest in {name(bottom['geo'])} "
+           f"({fmt(bottom['gap_pp'])} pp).")
+    if len(or_r) >= 2:
+        out += (f" On the odds scale, the largest odds ratio was {name(or_r.iloc[0]['geo'])}'s "
+                f"({fmt(or_r.iloc[0]['odds_ratio'])}) and the smallest {name(or_r.iloc[-1]['geo'])}'s "
+                f"({fmt(or_r.iloc[-1]['odds_ratio'])}).")
+        rho = members["gap_pp"].corr(members["odds_ratio"], method="spearman")
+        out += f" The two rankings have a rank correlation of {fmt(rho, 2)}."
+    own = pp_r.set_index("geo")["rank"].get(geo, pd.NA)
+    out += (f" {prose(geo, True)} is not a member state and is not ranked." if pd.isna(own)
+            else f" {prose(geo, True)} ranks {int(own)} of {len(pp_r)} member states by the gap in points.")
+    return out
+
+
+def _moved(x: float, up: str = "widened", down: str = "narrowed", flat: str = "did not change (to 0.1)") -> str:
+    d = direction(x)
+    return up if d > 0 else down if d < 0 else flat
+
+
+def closing_sentence(change: pd.DataFrame, year_from: int, year_to: int, reference: str = "EU27_2020") -> str:
+    """Is the gap closing? The reference's gap in points, ratio and odds ratio between two years, and how many
+    member states' gaps widened or narrowed (in points and on the log-odds scale).
+
+    Across the questionnaire change the sentence says the two years are not like for like and makes no claim of
+    a change; member states whose own series has a Eurostat break between the two years are left out of the
+    counts and named."""
+    if questionnaire_break_between(year_from, year_to):
+        r = change.set_index("geo").reindex([reference]).iloc[0]
+        return (f"From {year_from} to {year_to} the gap of {prose(reference)} went from {fmt(r['gap_from'])} to "
+                f"{fmt(r['gap_to'])} pp and the odds ratio from {fmt(r['or_from'])} to {fmt(r['or_to'])}, but the "
+                f"questionnaire changed in {QUESTIONNAIRE_CHANGE_YEAR} (one more AI technology counted): the two "
+                "years are not like for like, and the difference is not read as a change of the gap.")
+    c = change.set_index("geo")
+    out = f"Like for like, between {year_from} and {year_to} (no questionnaire change between them), "
+    if reference in c.index and pd.notna(c.loc[reference, "change_pp"]):
+        r = c.loc[reference]
+        out += (f"the gap of {prose(reference)} {_moved(r['change_pp'])} in points, from {fmt(r['gap_from'])} to "
+                f"{fmt(r['gap_to'])} pp ({nf.signed(clean(r['change_pp']), 1, 'pp')}); as a ratio it went from "
+                f"{fmt(r['ratio_from'])} to {fmt(r['ratio_to'])}, and the odds ratio from {fmt(r['or_from'])} to "
+                f"{fmt(r['or_to'])} ({_moved(r['change_log_or'], 'wider', 'narrower', 'unchanged')} on the "
+                "log-odds scale).")
+    else:
+        out += f"the gap of {prose(reference)} is not available for both years."
+    m = change.loc[change["geo"].isin(EU27_MEMBER_STATES) & change["change_pp"].notna()]
+    broken = m.loc[~m["comparable"], "geo"].tolist()
+    m = m.loc[m["comparable"]]
+    wide = int(sum(direction(x) > 0 for x in m["change_pp"]))
+    narrow = int(sum(direction(x) < 0 for x in m["change_pp"]))
+    lo = m["change_log_or"].dropna()
+    or_down = int(sum(direction(x, 2) < 0 for x in lo))
+    out += (f" Among the {len(m)} member states with both years, the gap in points widened in {wide} and "
+            f"narrowed in {narrow}; the odds ratio fell in {or_down} of {len(lo)}.")
+    if broken:
+        out += (" Not counted, because Eurostat flags a break in their series between the two years: "
+                f"{names_list(broken)}.")
+    return out
+
+
+def odds_sentence(change: pd.DataFrame, year_from: int, year_to: int, reference: str = "EU27_2020") -> str:
+    """Points vs ratio vs odds ratio for the reference between two years: what each scale shows, and that the
+    odds ratio is the scale-free one."""
+    r = change.set_index("geo").reindex([reference]).iloc[0]
+    if pd.isna(r["change_pp"]) or pd.isna(r["change_log_or"]):
+        return f"The odds ratios of {prose(reference)} are not available for {year_from} and {year_to}."
+    pp_d, ratio_d, or_d = direction(r["change_pp"]), direction(r["change_ratio"], 2), direction(r["change_log_or"], 2)
+    words = {1: "wider", -1: "narrower", 0: "unchanged"}
+    out = (f"The three scales of the gap of {prose(reference)}, {year_from} to {year_to}: in points it is "
+           f"{words[pp_d]} ({fmt(r['gap_from'])} to {fmt(r['gap_to'])} pp), as a ratio of shares {words[ratio_d]} "
+           f"({fmt(r['ratio_from'])} to {fmt(r['ratio_to'])}), in odds {words[or_d]} (odds ratio "
+           f"{fmt(r['or_from'])} to {fmt(r['or_to'])}).")
+    if pp_d != or_d:
+        out += (" Points and odds disagree: a gap in points grows mechanically when both shares rise from low "
+                "levels, while the odds ratio, which does not depend on the level of the shares, shows whether "
+                "large enterprises' relative advantage changed.")
+    else:
+        out += " Points and odds agree on the direction."
+    if questionnaire_break_between(year_from, year_to):
+        out += f" The two years span the {QUESTIONNAIRE_CHANGE_YEAR} questionnaire change: not like for like."
+    return out
+
+
+def odds_table(change: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+    """The gap in points and the odds ratio in two years for the EU27 then every member state, formatted for
+    :func:`analysis.figures.table` (names, not codes; "n/a" where missing; the break column says why a pair of
+    years is not like for like)."""
+    order = ["EU27_2020"] + sorted((g for g in change["geo"] if g in EU27_MEMBER_STATES), key=name)
+    c = change.set_index("geo").reindex(order)
+    return pd.DataFrame({
+        "Country": [name(g) for g in order],
+        f"Gap {year_from} (pp)": [fmt(x) for x in c["gap_from"]],
+        f"Gap {year_to} (pp)": [fmt(x) for x in c["gap_to"]],
+        f"Odds ratio {year_from}": [fmt(x) for x in c["or_from"]],
+        f"Odds ratio {year_to}": [fmt(x) for x in c["or_to"]],
+        "Change of the log odds ratio": [fmt(x, 2) for x in c["change_log_or"]],
+        "Not like for like because": [b if isinstance(b, str) and b else "" for b in c["break"]],
+    })
+
+
+def technology_sentence(tech: pd.DataFrame, geo: str, year: int) -> str:
+    """Which technology carries the widest gap in points and which the largest odds ratio. ``tech``:
+    :func:`technology_gaps`."""
+    asked = tech.dropna(subset=["gap_pp"])
+    if asked.empty:
+        return f"No technology has both values for {prose(geo)} in {year}."
+    t0 = asked.iloc[0]
+    tr = asked.dropna(subset=["ratio"]).sort_values("ratio", ascending=False, kind="mergesort")
+    out = (f"In {prose(geo)}, {year}, the widest gap in points is in {t0['label']} ({fmt(t0['gap_pp'])} pp: "
+           f"{fmt(t0['large'])} % of large enterprises against {fmt(t0['small'])} % of SMEs)")
+    if not tr.empty:
+        out += f"; the widest as a ratio is {tr.iloc[0]['label']} ({fmt(tr.iloc[0]['ratio'])} times)"
+    missing = tech.loc[tech["gap_pp"].isna(), "label"].tolist()
+    return out + "." + (f" Not available: {', '.join(missing)}." if missing else "")
+
+
+def barrier_choice(frame: pd.DataFrame, geo: str, year: int,
+                   reference: str = "EU27_2020") -> tuple[str, int | None, str]:
+    """The geo and year whose barriers can be shown: ``geo`` in ``year`` when published, else the reference
+    and/or the latest earlier year with values; returns (geo, year, note saying what was substituted)."""
+    cov = barrier_coverage(frame)
+    note, b_geo, b_year = [], geo, year
+    if b_geo not in cov.index or cov.loc[b_geo].sum() == 0:
+        note.append(f"Eurostat publishes no barrier data for {prose(geo)}; shown: {prose(reference)}.")
+        b_geo = reference
+    if b_geo in cov.index and cov.loc[b_geo].get(b_year, 0) == 0:
+        have = [int(y) for y, n in cov.loc[b_geo].items() if n > 0]
+        alt = max((y for y in have if y <= b_year), default=max(have) if have else None)
+        note.append(f"No barrier values for {prose(b_geo)} in {b_year}; shown: {alt}.")
+        b_year = alt
+    return b_geo, b_year, " ".join(note)
+
+
+def barrier_sentence(frame: pd.DataFrame, res: Barriers, note: str = "") -> str:
+    """The reason given most often, by small and large enterprises, and cost; where the data are not published."""
+    w = res.wide()
+    if w.empty or w.iloc[:, 0].isna().all():
+        return f"{note} No barrier values for {prose(res.geo)} in {res.year}.".strip()
+    top = w.index[0]
+    out = (f"{note} Among the enterprises of {prose(res.geo)} that considered using AI but did not use it in "
+           f"{res.year}, the reason given most often was '{label(top)}' ({fmt(w.loc[top, 'GE10'])} % of all such "
+           f"enterprises; {fmt(w.loc[top, '10-49'])} % of small and {fmt(w.loc[top, 'GE250'])} % of large ones).")
+    if "E_AI_BCST" in w.index:
+        out += (f" Cost was cited by {fmt(w.loc['E_AI_BCST', '10-49'])} % of small and "
+                f"{fmt(w.loc['E_AI_BCST', 'GE250'])} % of large ones.")
+    cov = barrier_coverage(frame)
+    eu = cov.loc["EU27_2020"] if "EU27_2020" in cov.index else pd.Series(dtype="int64")
+    eu_missing = [str(y) for y, n in eu.items() if n == 0]
+    out += (" Barrier data (unit: % of enterprises that considered AI but do not use it) are not published for "
+            f"{names_list(members_without(frame, BARRIERS, 'PC_ENT_AI_EC'))}"
+            + (f"; the EU27 values are missing for {', '.join(eu_missing)}." if eu_missing else "."))
+    return out.strip()
+
+
+def break_list_text(frame: pd.DataFrame, indicator: str = "E_AI_TANY") -> str:
+    """Eurostat's breaks in series (``b``) of ``indicator``: ``France 2023; Netherlands 2025`` or ``none``."""
+    sel = frame.loc[(frame["indicator"] == indicator) & (frame["unit"] == "PC_ENT") & has_flag(frame["flag"], "b")]
+    by = sel.groupby("geo")["year"].apply(lambda y: sorted({int(v) for v in y}))
+    return "; ".join(f"{name(g)} {', '.join(map(str, ys))}" for g, ys in sorted(by.items(), key=lambda t: name(t[0]))) \
+        or "none"
+
+
+# ------------------------------------------------------------------------------------------------ between vs within
+#: The three designs of :func:`panel_slopes`.
+DESIGNS: dict[str, str] = {
+    "pooled": "gap_pp ~ overall + C(year)",
+    "between": "gap_pp ~ overall",
+    "within": "gap_pp ~ overall + C(year) + C(geo)",
+}
+DESIGN_LABELS: dict[str, str] = {
+    "pooled": "pooled (year effects)",
+    "between": "between countries (country means)",
+    "within": "within countries (country and year effects)",
+}
+
+
+def country_means(panel: pd.DataFrame) -> pd.DataFrame:
+    """One row per country: the mean gap (pp) and mean overall adoption (percent) over its panel years."""
+    return panel.groupby("geo", as_index=False)[["gap_pp", "overall"]].mean()
+
+
+def panel_slopes(panel: pd.DataFrame, break_year: int = QUESTIONNAIRE_CHANGE_YEAR) -> pd.DataFrame:
+    """The slope of the gap (pp) on overall adoption (percent), pp of gap per point of adoption, by design and
+    sample, with standard errors clustered by country.
+
+    Designs: ``pooled`` (year effects; mixes differences between and within countries), ``between`` (OLS on
+    country means; one row per country, so the clustered SE is the heteroskedasticity-robust HC1 one) and
+    ``within`` (country and year fixed effects: how a country's gap moves with its own adoption). Samples: all
+    years, and the years before ``break_year`` (without the questionnaire change). Columns: design, label,
+    sample, slope, se, p_value, ci_low, ci_high (95 %, t with G − 1 df), nobs, clusters."""
+    rows = []
+    first = int(panel["year"].min())
+    samples = [("all years", panel),
+               (f"{first}–{break_year - 1} (before the break)", panel.loc[panel["year"] < break_year])]
+    for sample, data in samples:
+        for design, formula in DESIGNS.items():
+            d = country_means(data) if design == "between" else data
+            if design != "between" and data["year"].nunique() < 2:
+                formula = formula.replace(" + C(year)", "")
+            try:
+                m = fit_gap_model(d, formula)
+            except ValueError:
+                rows.append({"design": design, "label": DESIGN_LABELS[design], "sample": sample, "slope": np.nan,
+                             "se": np.nan, "p_value": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                             "nobs": len(d), "clusters": d["geo"].nunique()})
+                continue
+            t = m.table.set_index("term").loc["overall"]
+            rows.append({"design": design, "label": DESIGN_LABELS[design], "sample": sample,
+                         "slope": float(t["estimate"]), "se": float(t["std_error"]), "p_value": float(t["p_value"]),
+                         "ci_low": float(t["ci_low"]), "ci_high": float(t["ci_high"]), "nobs": m.nobs,
+                         "clusters": m.n_clusters})
+    return pd.DataFrame(rows)
+
+
+def _clear(row: pd.Series) -> int:
+    """+1 / −1 when the 95 % interval lies above / below zero, 0 when it includes zero or is missing."""
+    if pd.isna(row["ci_low"]) or pd.isna(row["ci_high"]):
+        return 0
+    return 1 if row["ci_low"] > 0 else -1 if row["ci_high"] < 0 else 0
+
+
+def _slope_text(row: pd.Series) -> str:
+    return (f"{nf.signed(clean(row['slope']), 2)} pp per point (SE {fmt(row['se'], 2)}, p {_p(row['p_value'])}, "
+            f"{int(row['clusters'])} countries)")
+
+
+def _p(p: float) -> str:
+    text = nf.pvalue(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def panel_sentence(slopes: pd.DataFrame) -> str:
+    """What the panel supports, and only that: the between-country relation and the within-country one (all
+    years, and before the break), each said to be clear (95 % interval excluding zero) or not. A within-country
+    link is claimed only when the within slope is clearly positive (or negative) in both samples."""
+    s = slopes.set_index(["design", "sample"])
+    samples = list(dict.fromkeys(slopes["sample"]))
+    allyrs, before = samples[0], samples[-1]
+    b, w, w0 = s.loc[("between", allyrs)], s.loc[("within", allyrs)], s.loc[("within", before)]
+    cb, cw, cw0 = _clear(b), _clear(w), _clear(w0)
+    out = "Between countries: " + {
+        1: "where a larger share of enterprises uses AI, the gap in points is wider",
+        -1: "where a larger share of enterprises uses AI, the gap in points is narrower",
+        0: "the gap in points shows no clear relation to the share of enterprises using AI",
+    }[cb] + f" ({_slope_text(b)}, on country means). "
+    out += "Within countries (country and year effects), " + {
+        1: "in the years a country's adoption was higher its gap was wider",
+        -1: "in the years a country's adoption was higher its gap was narrower",
+        0: "the data show no clear link between a country's adoption and its gap",
+    }[cw] + f" ({_slope_text(w)}); without the {QUESTIONNAIRE_CHANGE_YEAR} questionnaire break " \
+        f"({before.split(' (')[0]}) the " \
+        f"within slope is {_slope_text(w0)}" + {1: ", clearly positive.", -1: ", clearly negative.",
+                                                 0: ", not clearly different from zero."}[cw0]
+    if cb != 0 and not (cw == cw0 == cb):
+        out += (" The relation is a difference between countries; the data do not show that a country's gap "
+                "changes this way as its own adoption rises.")
+    elif cb != 0 and cw == cw0 == cb:
+        out += " The relation holds between countries and within them, with and without the break year."
+    out += " (Clear = the 95 % confidence interval excludes zero; standard errors clustered by country.)"
+    return out
+
+
+def slopes_table(slopes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`panel_slopes` formatted for :func:`analysis.figures.table`."""
+    return pd.DataFrame({
+        "Design": slopes["label"], "Sample": slopes["sample"],
+        "Slope (pp per point)": [fmt(x, 3) for x in slopes["slope"]],
+        "Clustered SE": [fmt(x, 3) for x in slopes["se"]],
+        "p-value": ["n/a" if pd.isna(p) else nf.pvalue(p) for p in slopes["p_value"]],
+        "95 % CI": ["n/a" if pd.isna(a) else f"{fmt(a, 3)} to {fmt(b, 3)}"
+                    for a, b in zip(slopes["ci_low"], slopes["ci_high"], strict=True)],
+        "Observations": slopes["nobs"].astype(int).astype(str), "Countries": slopes["clusters"].astype(int).astype(str),
+    })
+
+
+def panel_facts(panel: pd.DataFrame) -> str:
+    """The panel's size and flags in one sentence."""
+    f = panel_flag_summary(panel)
+    return (f"The panel has {f['rows']} country-years from {f['countries']} member states over {f['years']} survey "
+            f"years; {f['u_rows']} rows carry a low-reliability (u) flag and {f['b_rows']} a break in series (b).")
+
+
+# ------------------------------------------------------------------------------------------------ 2030 target
+#: Decision (EU) 2022/2481 (Digital Decade), Article 4(1)(3)(a): by 2030 at least 75 % of Union enterprises take
+#: up cloud computing services, big data and/or artificial intelligence (percent of enterprises).
+TARGET_PCT = 75.0
+TARGET_YEAR = 2030
+
+
+def target_path(frame: pd.DataFrame, geo: str, size_classes: tuple[str, ...] = ("GE10", "10-249"),
+                indicator: str = "E_AI_TANY") -> pd.DataFrame:
+    """The share of enterprises using AI (percent) by size class and year for ``geo``, with flag and
+    ``after_break`` (survey year on the wider questionnaire). Missing values stay NaN."""
+    s = adoption_series(frame, indicator, geo, size_classes)
+    s["after_break"] = s["year"] >= QUESTIONNAIRE_CHANGE_YEAR
+    return s
+
+
+def required_growth(value: float, year: int, target: float = TARGET_PCT,
+                    target_year: int = TARGET_YEAR) -> dict[str, float]:
+    """What it takes to go from ``value`` (percent) in ``year`` to ``target`` (percent) in ``target_year``:
+    ``cagr_pct`` (compound growth of the share, percent per year: (target / value)^(1 / years) − 1) and
+    ``pp_per_year`` (straight line, percentage points per year). Zero when the target is already met; NaN when
+    the value is missing or zero, or ``year`` is not before ``target_year``."""
+    years = target_year - int(year)
+    if value is None or pd.isna(value) or value <= 0 or years <= 0:
+        return {"years": float(years), "cagr_pct": np.nan, "pp_per_year": np.nan}
+    if value >= target:
+        return {"years": float(years), "cagr_pct": 0.0, "pp_per_year": 0.0}
+    return {"years": float(years), "cagr_pct": 100.0 * ((target / value) ** (1.0 / years) - 1.0),
+            "pp_per_year": (target - value) / years}
+
+
+def combined_indicator_note(frame: pd.DataFrame) -> str:
+    """Whether the adoption table holds an indicator of the Digital Decade target itself (cloud, big data
+    and/or AI); it holds only the ``E_AI_*`` AI indicators, which the sentence says."""
+    inds = sorted(set(frame["indicator"]))
+    other = [i for i in inds if not str(i).startswith("E_AI_")]
+    if other:
+        return f"The table also holds {', '.join(other)}."
+    return (f"isoc_eb_ai holds AI indicators only ({len(inds)} of them, all on AI): no indicator of cloud, big "
+            "data and/or AI combined, so the target itself cannot be measured here.")
+
+
+def target_sentence(path: pd.DataFrame, geo: str, frame: pd.DataFrame | None = None) -> str:
+    """AI take-up against the Digital Decade line: the path, the growth needed from the latest year to reach 75 %
+    by 2030 (compound, % per year; and linear, pp per year), and why the series does not measure the target."""
+    p = path.loc[path["value"].notna()]
+    out = (f"The Digital Decade target is {fmt(TARGET_PCT, 0)} % of enterprises taking up cloud computing, big "
+           f"data and/or AI by {TARGET_YEAR}; the series here counts AI alone, so it is not a measure of the "
+           "target's attainment (an enterprise using only cloud services counts towards the target, not here).")
+    if frame is not None:
+        out += " " + combined_indicator_note(frame)
+    if p.empty:
+        return out + f" AI take-up is not available for {prose(geo)}."
+    parts = []
+    for sc, who in (("GE10", "all enterprises"), ("10-249", "SMEs")):
+        q = p.loc[p["size_class"] == sc]
+        if q.empty:
+            parts.append(f"for {who} AI take-up is not available")
+            continue
+        first, last = q.iloc[0], q.iloc[-1]
+        g = required_growth(last["value"], int(last["year"]))
+        text = (f"for {who}, AI take-up went from {fmt(first['value'])} % in {int(first['year'])} to "
+                f"{fmt(last['value'])} % in {int(last['year'])}")
+        if pd.notna(g["cagr_pct"]):
+            text += (f"; reaching {fmt(TARGET_PCT, 0)} % by {TARGET_YEAR} would take {fmt(g['cagr_pct'])} % a year "
+                     f"(compound growth of the share) or {fmt(g['pp_per_year'])} pp a year (straight line)")
+        parts.append(text)
+    out += f" In {prose(geo)}, " + "; ".join(parts) + "."
+    if bool(p["after_break"].any()) and bool((~p["after_break"]).any()):
+        out += (f" The {QUESTIONNAIRE_CHANGE_YEAR} value is on the wider questionnaire (one more AI technology), "
+                "so the path's last step is not like for like.")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ alt text
+def bars_alt(what: str, names: list[str] | pd.Series, values: list[float] | pd.Series, unit: str = "%",
+             decimals: int = 1, flags: list[str] | pd.Series | None = None, limit: int = 30) -> str:
+    """A bar chart's text alternative: what it shows, then each bar's name and value (rounded half away from
+    zero; "not available" for NaN; a flag in brackets), at most ``limit`` bars."""
+    names, values = list(names), list(values)
+    flags = list(flags) if flags is not None else [""] * len(names)
+    items = [f"{n} {'not available' if pd.isna(v) else fmt(v, decimals) + (' ' + unit if unit else '')}"
+             + (f" ({f})" if f else "") for n, v, f in zip(names, values, flags, strict=True)]
+    more = f"; and {len(items) - limit} more" if len(items) > limit else ""
+    return f"Bar chart: {what}. " + "; ".join(items[:limit]) + more + "."
+
+
+def lines_alt(what: str, table: pd.DataFrame, series: str, unit: str = "%", decimals: int = 1) -> str:
+    """A line chart's text alternative from long data (``series`` column, year, value): each line's values by
+    year."""
+    parts = []
+    for key, d in table.groupby(series, sort=False):
+        d = d.sort_values("year")
+        pts = ", ".join(f"{int(y)} {fmt(v, decimals)}"
+                        for y, v in zip(d["year"], d["value"], strict=True))
+        parts.append(f"{key}: {pts}")
+    return f"Line chart: {what} ({unit}). " + "; ".join(parts) + "."
