@@ -578,3 +578,30 @@ def test_within_positive_is_said() -> None:
     t = ad.slopes_table(slopes)
     assert list(t.columns)[:4] == ["Design", "Sample", "Slope (pp per point)", "Clustered SE"]
     assert t["p-value"].iloc[1] == "< 0.001"
+
+
+# ------------------------------------------------------------------------------------------------ figures
+def test_chapter_figures_draw_and_carry_alt_text(widen_pp_fall_or: pd.DataFrame) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    f = widen_pp_fall_or
+    gaps = ad.size_gap(f, "10-249", "GE250", "E_AI_TANY", 2024)
+    change = ad.gap_change(f, 2023, 2024)
+    made = [ad.figure_share_by_size(f, gaps, "AT", 2024, "E_AI_TANY", ("10-249", "GE250")),
+            ad.figure_trend(ad.adoption_series(f, "E_AI_TANY", "AT", ad.SIZE_CLASSES), "AT", "E_AI_TANY", "10-249",
+                            "GE250"),
+            ad.figure_target(ad.target_path(f, "EU27_2020"), "EU27_2020"),
+            ad.figure_gap_by_country(gaps, "AT", "EU27_2020", 2024, "E_AI_TANY", "10-249", "GE250"),
+            ad.figure_gap_change(change, "AT", "EU27_2020", 2023, 2024, "E_AI_TANY")]
+    for fig, data, meta in made:
+        assert set(meta) == {"name", "source", "unit", "notes", "alt"} and meta["alt"].endswith(".")
+        assert not data.empty
+        plt.close(fig)
+    alt = made[3][2]["alt"]
+    assert alt.startswith("Bar chart: gap in percentage points between large enterprises and SMEs by country, 2024.")
+    assert "Austria 35.0 pp" in alt and "Bulgaria 35.0 pp" in alt   # names, not codes
+    assert "not counted in the text (Bulgaria)." in made[4][2]["notes"]
+    assert made[4][0].axes[0].get_title().startswith("2023–2024, like for like: the gap in points widened in 1 of 2")

@@ -991,7 +991,7 @@ def panel_slopes(panel: pd.DataFrame, break_year: int = QUESTIONNAIRE_CHANGE_YEA
     rows = []
     first = int(panel["year"].min())
     samples = [("all years", panel),
-               (f"{first}–{break_year - 1} (before the break)", panel.loc[panel["year"] < break_year])]
+               (f"{first}–{break_year - 1}", panel.loc[panel["year"] < break_year])]
     for sample, data in samples:
         for design, formula in DESIGNS.items():
             d = country_means(data) if design == "between" else data
@@ -1177,3 +1177,303 @@ def lines_alt(what: str, table: pd.DataFrame, series: str, unit: str = "%", deci
                         for y, v in zip(d["year"], d["value"], strict=True))
         parts.append(f"{key}: {pts}")
     return f"Line chart: {what} ({unit}). " + "; ".join(parts) + "."
+
+
+# ------------------------------------------------------------------------------------------------ figure titles
+# Each title states the figure's finding in words drawn from the plotted data (numbers rounded as everywhere).
+def size_title(gaps: pd.DataFrame, geo: str, year: int, indicator: str) -> str:
+    r = gaps.set_index("geo").reindex([geo]).iloc[0]
+    if pd.isna(r["gap_pp"]):
+        return f"{name(geo)}, {year}: the size gap is not available"
+    return (f"{name(geo)}, {year}: {fmt(r['large'], 0)} % of large enterprises use {label(indicator)}, "
+            f"{fmt(r['ratio'])} times the SME share")
+
+
+def target_title(path: pd.DataFrame, geo: str) -> str:
+    p = path.loc[path["value"].notna() & (path["size_class"] == "GE10")]
+    if p.empty:
+        return f"{name(geo)}: AI take-up is not available"
+    last = p.iloc[-1]
+    return (f"{name(geo)}: {fmt(last['value'])} % of enterprises used AI in {int(last['year'])}; the Digital Decade "
+            f"line ({fmt(TARGET_PCT, 0)} % by {TARGET_YEAR}) counts cloud, big data and/or AI")
+
+
+def ranking_title(gaps: pd.DataFrame, year: int, indicator: str) -> str:
+    m = rank_gap(gaps.loc[gaps["geo"].isin(EU27_MEMBER_STATES) & gaps["gap_pp"].notna()])
+    if m.empty:
+        return f"{year}: no member state has both values"
+    return (f"{year}: large enterprises' lead in {label(indicator)} ranges from {fmt(m.iloc[-1]['gap_pp'], 0)} pp "
+            f"({name(m.iloc[-1]['geo'])}) to {fmt(m.iloc[0]['gap_pp'], 0)} pp ({name(m.iloc[0]['geo'])})")
+
+
+def change_title(change: pd.DataFrame, year_from: int, year_to: int) -> str:
+    m = change.loc[change["geo"].isin(EU27_MEMBER_STATES) & change["change_pp"].notna() & change["comparable"]]
+    wide = int(sum(direction(x) > 0 for x in m["change_pp"]))
+    fell = int(sum(direction(x, 2) < 0 for x in m["change_log_or"].dropna()))
+    return (f"{year_from}–{year_to}, like for like: the gap in points widened in {wide} of {len(m)} member states; "
+            f"the odds ratio fell in {fell}")
+
+
+def panel_title(slopes: pd.DataFrame) -> str:
+    s = slopes.set_index(["design", "sample"])
+    b = s.loc[("between", "all years")]
+    w = s.loc[("within", slopes["sample"].iloc[-1])]
+    return (f"Between countries the gap is {fmt(b['slope'], 2)} pp wider per point of adoption; within countries "
+            f"(before the break) {nf.signed(clean(w['slope']), 2)} pp (SE {fmt(w['se'], 2)})")
+
+
+# ------------------------------------------------------------------------------------------------ drawing
+def hatch_flagged(bars, flags: list[str] | pd.Series) -> None:  # noqa: ANN001 - matplotlib containers
+    """Hatch the bars whose flag is not empty (colour is never the only mark of a flagged value)."""
+    for bar, fl in zip(bars, list(flags), strict=True):
+        if isinstance(fl, str) and fl:
+            bar.set_hatch("//")
+
+
+def draw_trend(ax, series: pd.DataFrame, highlight: tuple[str, ...] = ()) -> None:  # noqa: ANN001
+    """Lines by size class over the survey years: no line across 2022 (no AI module), the step into the
+    questionnaire change dashed, flagged values circled. ``series``: size_class, year, value, flag."""
+    from analysis import figures
+
+    s_all = series.loc[series["value"].notna()]
+    for i, sc in enumerate(dict.fromkeys(s_all["size_class"])):
+        s = s_all.loc[s_all["size_class"] == sc].set_index("year")["value"]
+        colour = figures.PALETTE[i % len(figures.PALETTE)]
+        for yrs, style in trend_segments(s.index):
+            ax.plot(yrs, s.reindex(yrs).to_numpy(), color=colour, marker="o", ms=4,
+                    linestyle="--" if style == "break" else "-", lw=2.2 if sc in highlight else 1.2,
+                    label=label(sc) if yrs[0] == s.index.min() else None)
+        fl = s_all.loc[(s_all["size_class"] == sc) & (s_all["flag"] != "")]
+        ax.scatter(fl["year"], fl["value"], s=70, facecolors="none", edgecolors="black", zorder=3)
+    top = ax.get_ylim()[1]
+    ax.axvspan(2021.6, 2022.4, color="0.9", zorder=0)
+    ax.text(2022, top * 0.97, "no AI module\nin 2022", ha="center", va="top", fontsize=8, color="0.35")
+    ax.axvline(QUESTIONNAIRE_CHANGE_YEAR - 0.5, color="0.4", ls=":", lw=1)
+    ax.text(QUESTIONNAIRE_CHANGE_YEAR - 0.47, top * 0.6, f"{QUESTIONNAIRE_CHANGE_YEAR}: new item\n(pictures, video,\n"
+            "sound)", fontsize=8, color="0.35", va="top")
+    ax.set_xticks(sorted(s_all["year"].unique()))
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+
+
+def draw_paired_bars(axes, table: pd.DataFrame, columns: list[tuple[str, str]], colours: list[str],
+                     ratio: tuple[str, ...] = ()) -> None:  # noqa: ANN001
+    """One horizontal bar panel per (column, x label) of ``table`` (which has ``name`` and ``flags``); flagged
+    bars hatched; columns in ``ratio`` drawn from 1 (the same odds), a line at 0 otherwise."""
+    for ax, (col, xlabel) in zip(axes, columns, strict=True):
+        base = 1.0 if col in ratio else 0.0
+        bars = ax.barh(table["name"], table[col] - base, left=base, color=colours)
+        hatch_flagged(bars, table["flags"])
+        ax.axvline(base, color="0.3", lw=0.8)
+        ax.set_xlabel(xlabel)
+        ax.tick_params(axis="y", labelsize=8)
+
+
+# ------------------------------------------------------------------------------------------------ chapter figures
+# Each ``figure_*`` draws one figure of the chapter and returns (figure, plotted data, the keyword arguments of
+# :func:`analysis.figures.publish`: name, source, unit, notes and the alt text generated from the plotted data).
+def _title(ax, text: str) -> None:  # noqa: ANN001
+    import textwrap
+
+    ax.set_title("\n".join(textwrap.wrap(text, 78)))
+
+
+def figure_share_by_size(frame: pd.DataFrame, gaps: pd.DataFrame, geo: str, year: int, indicator: str,
+                         compared: tuple[str, str]) -> tuple:
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    d = adoption_series(frame, indicator, geo, SIZE_CLASSES)
+    d = d.loc[d["year"] == year].reset_index(drop=True)
+    d.insert(1, "size", d["size_class"].map(label))
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    bars = ax.barh(d["size"], d["value"].fillna(0),
+                   color=[figures.PALETTE[1 if s in compared else 0] for s in d["size_class"]])
+    hatch_flagged(bars, d["flag"])
+    ax.bar_label(bars, [("not available" if pd.isna(v) else f"{fmt(v)} %") + (f" ({f})" if f else "")
+                        for v, f in zip(d["value"], d["flag"], strict=True)], padding=3, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"% of enterprises using {label(indicator)}")
+    _title(ax, size_title(gaps, geo, year, indicator))
+    return fig, d, {"name": "share-by-size", "source": SOURCE, "unit": "% of enterprises of the size class",
+                    "notes": f"{indicator}, unit PC_ENT. Highlighted: the two classes compared. "
+                             + flag_note(d["flag"], d["size_class"]),
+                    "alt": bars_alt(f"share of enterprises using {label(indicator)} by size class, {name(geo)}, "
+                                    f"{year}", d["size"], d["value"], "%", flags=d["flag"])}
+
+
+def figure_trend(series: pd.DataFrame, geo: str, indicator: str, small: str, large: str) -> tuple:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    draw_trend(ax, series, highlight=(small, large))
+    ax.set_ylabel(f"% of enterprises using {label(indicator)}")
+    _title(ax, trend_sentence(series, geo, indicator, small, large).split(". ")[0])
+    return fig, series, {
+        "name": "trend-by-size", "source": SOURCE, "unit": "% of enterprises of the size class",
+        "notes": "No AI module in 2022 (no line drawn across it). Dashed: the 2025 questionnaire added an item "
+                 "(generating pictures, video, sound), so 2025 is not strictly comparable with 2024. Circled: "
+                 + flag_note(series["flag"], series["size_class"]).replace("(hatched)", ""),
+        "alt": lines_alt(f"share of enterprises using {label(indicator)} by size class and year, {name(geo)}",
+                         series.assign(size=series["size_class"].map(label)), "size")}
+
+
+def figure_target(path: pd.DataFrame, geo: str) -> tuple:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    draw_trend(ax, path)
+    ax.axhline(TARGET_PCT, color="0.2", lw=1.2, ls="-.")
+    ax.text(float(path["year"].min()) if len(path) else 2021, TARGET_PCT - 2, f"{fmt(TARGET_PCT, 0)} %: Digital "
+            "Decade target for cloud, big data and/or AI (not AI alone)", fontsize=8, va="top")
+    ax.set_ylim(0, 80)
+    ax.set_ylabel("% of enterprises using AI")
+    _title(ax, target_title(path, geo))
+    return fig, path, {
+        "name": "target-2030", "source": SOURCE, "unit": "% of enterprises",
+        "notes": "E_AI_TANY (AI alone), all enterprises (GE10) and SMEs (10-249). The 75 % line of Decision (EU) "
+                 "2022/2481 counts enterprises using cloud, big data and/or AI: the AI series is not a measure of "
+                 "its attainment. Dashed: the 2025 questionnaire change.",
+        "alt": lines_alt(f"share of enterprises using AI, {name(geo)}, against a {fmt(TARGET_PCT, 0)} % line",
+                         path.assign(size=path["size_class"].map(label)), "size")}
+
+
+def _colours(geos: pd.Series, geo: str, reference: str) -> list[str]:
+    from analysis import figures
+
+    return [figures.PALETTE[1] if g == geo else figures.PALETTE[3] if g == reference else figures.PALETTE[2]
+            if is_aggregate(g) else figures.PALETTE[0] if g in EU27_MEMBER_STATES else "#b0b0b0" for g in geos]
+
+
+COLOUR_NOTE = ("Orange: the chosen geo; purple: the reference (if different); green: aggregates; blue: member "
+               "states; grey: other countries.")
+
+
+def figure_gap_by_country(gaps: pd.DataFrame, geo: str, reference: str, year: int, indicator: str,
+                          small: str, large: str) -> tuple:
+    import matplotlib.pyplot as plt
+
+    ranked = rank_gap(gaps.loc[gaps["gap_pp"].notna()])
+    plot = ranked.iloc[::-1].reset_index(drop=True)
+    plot["name"] = plot["geo"].map(label) + np.where(plot["flags"] != "", " (" + plot["flags"] + ")", "")
+    fig, axes = plt.subplots(1, 2, sharey=True, figsize=(9, max(5, 0.24 * len(plot))))
+    draw_paired_bars(axes, plot, [("gap_pp", "gap, percentage points (large − SMEs)"),
+                                  ("odds_ratio", "odds ratio large / SMEs (1 = the same odds)")],
+                     _colours(plot["geo"], geo, reference), ratio=("odds_ratio",))
+    _title(axes[0], ranking_title(gaps, year, indicator))
+    missing = sorted(set(gaps["geo"]) - set(ranked["geo"]))
+    return fig, ranked, {
+        "name": "gap-by-country", "source": SOURCE, "unit": "percentage points; odds ratio",
+        "notes": f"{indicator}, {large} vs {small}. {COLOUR_NOTE} " + flag_note(plot["flags"], plot["geo"])
+                 + (f" No gap (a value missing or confidential): {names_list(missing)}." if missing else ""),
+        "alt": bars_alt(f"gap in percentage points between large enterprises and SMEs by country, {year}",
+                        ranked["geo"].map(label), ranked["gap_pp"], "pp", flags=ranked["flags"])}
+
+
+def figure_gap_change(change: pd.DataFrame, geo: str, reference: str, year_from: int, year_to: int,
+                      indicator: str) -> tuple:
+    import matplotlib.pyplot as plt
+
+    plot = change.dropna(subset=["change_pp"]).sort_values("change_pp", kind="mergesort").reset_index(drop=True)
+    plot["name"] = plot["geo"].map(label)
+    plot["flags"] = np.where(plot["comparable"], "", "b")
+    fig, axes = plt.subplots(1, 2, sharey=True, figsize=(9, max(5, 0.24 * len(plot))))
+    draw_paired_bars(axes, plot, [("change_pp", "change of the gap, percentage points"),
+                                  ("change_log_or", "change of the log odds ratio")],
+                     _colours(plot["geo"], geo, reference))
+    _title(axes[0], change_title(change, year_from, year_to))
+    broken = plot.loc[~plot["comparable"], "geo"].tolist()
+    return fig, plot, {
+        "name": "gap-change", "source": SOURCE, "unit": "percentage points; log odds ratio",
+        "notes": f"{indicator}, {year_from} to {year_to}: no questionnaire change between the two years. {COLOUR_NOTE} "
+                 f"Hatched: a Eurostat break in series between them, not counted in the text "
+                 f"({names_list(broken)}).",
+        "alt": bars_alt(f"change of the gap in percentage points, {year_from} to {year_to}", plot["name"],
+                        plot["change_pp"], "pp", flags=plot["flags"])}
+
+
+def figure_technologies(tech: pd.DataFrame, geo: str, year: int, small: str, large: str) -> tuple:
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    asked = tech.dropna(subset=["gap_pp"]).reset_index(drop=True)
+    plot = asked.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(plot) + 1.5))
+    ypos = np.arange(len(plot))
+    ax.hlines(ypos, plot["small"], plot["large"], color="0.7", lw=3)
+    ax.scatter(plot["small"], ypos, color=figures.PALETTE[0], marker="o", label=label(small), zorder=3)
+    ax.scatter(plot["large"], ypos, color=figures.PALETTE[1], marker="s", label=label(large), zorder=3)
+    for y_, (g, r, fl, lg) in enumerate(plot[["gap_pp", "ratio", "flags", "large"]].itertuples(index=False)):
+        ax.annotate(f"+{fmt(g)} pp (×{fmt(r)})" + (f" [{fl}]" if fl else ""), (lg, y_), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(ypos, plot["label"])
+    ax.set_xlabel("% of enterprises of the size class")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    if len(asked):
+        _title(ax, f"{name(geo)}, {year}: {asked.iloc[0]['label']} carries the widest size gap "
+                   f"({fmt(asked.iloc[0]['gap_pp'])} pp)")
+    return fig, asked, {
+        "name": "technology-gaps", "source": SOURCE, "unit": "% of enterprises; percentage points",
+        "notes": "Technologies ranked by gap in points; in brackets: ratio large / SMEs. Generating pictures, video, "
+                 "sound (E_AI_TPVSG) is asked from 2025 only. "
+                 + flag_note(plot["flags"], plot["indicator"]).replace("(hatched)", "[in brackets]"),
+        "alt": bars_alt(f"gap in percentage points between large enterprises and SMEs by AI technology, "
+                        f"{name(geo)}, {year}", asked["label"], asked["gap_pp"], "pp", flags=asked["flags"])}
+
+
+def figure_barriers(frame: pd.DataFrame, res: Barriers, note: str) -> tuple:
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    plot, order = res.table.loc[res.table["size_class"] != "GE10"], list(res.wide().index)
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for k, sc in enumerate(("10-49", "50-249", "GE250")):
+        d = plot.loc[plot["size_class"] == sc].set_index("indicator").reindex(order)
+        bars = ax.barh(np.arange(len(order)) + (k - 1) * 0.27, d["value"], height=0.27,
+                       color=figures.PALETTE[[0, 2, 1][k]], label=label(sc))
+        hatch_flagged(bars, d["flag"].fillna(""))
+    ax.set_yticks(np.arange(len(order)), [label(i) for i in order])
+    ax.invert_yaxis()
+    ax.set_xlabel("% of enterprises that considered AI but do not use it")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ge10 = res.table.loc[res.table["size_class"] == "GE10"].set_index("indicator").reindex(order)
+    if order:
+        _title(ax, f"{name(res.geo)}, {res.year}: '{label(order[0])}' is the barrier cited most often "
+                   f"({fmt(ge10['value'].iloc[0], 0)} %)")
+    return fig, res.table, {
+        "name": "barriers", "source": SOURCE,
+        "unit": "% of enterprises that considered using AI but do not use it (PC_ENT_AI_EC)",
+        "notes": (note + " " if note else "") + "Not published for "
+                 + names_list(members_without(frame, BARRIERS, "PC_ENT_AI_EC")) + ". Each class has its own "
+                 "denominator. " + flag_note(plot["flag"], plot["size_class"]),
+        "alt": bars_alt(f"reasons for not using AI, share of all enterprises that considered it, {name(res.geo)}, "
+                        f"{res.year}", [label(i) for i in order], ge10["value"], "%")}
+
+
+def figure_panel(panel: pd.DataFrame, slopes: pd.DataFrame, indicator: str) -> tuple:
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    fig, ax = plt.subplots()
+    for i, (y_, d) in enumerate(panel.groupby("year")):
+        ax.scatter(d["overall"], d["gap_pp"], color=figures.PALETTE[i % 6], marker="osD^"[i % 4], s=18,
+                   label=str(y_))
+    means = country_means(panel)
+    ax.scatter(means["overall"], means["gap_pp"], s=50, facecolors="none", edgecolors="black", label="country mean")
+    b = slopes.set_index(["design", "sample"]).loc[("between", "all years"), "slope"]
+    xs = np.linspace(means["overall"].min(), means["overall"].max(), 2)
+    ax.plot(xs, means["gap_pp"].mean() + b * (xs - means["overall"].mean()), color="black", lw=1,
+            label="between slope")
+    ax.set_xlabel(f"overall adoption: % of all enterprises using {label(indicator)}")
+    ax.set_ylabel("gap, percentage points (large − SMEs)")
+    ax.legend(title="survey year", fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _title(ax, panel_title(slopes))
+    return fig, panel, {
+        "name": "panel-gap-vs-adoption", "source": SOURCE, "unit": "percent; percentage points",
+        "notes": f"{len(panel)} country-years, {panel['geo'].nunique()} member states. Line: the slope between "
+                 "country means. " + flag_note(panel["flags"], panel["geo"]).replace("(hatched)", ""),
+        "alt": "Scatter plot of the gap against overall adoption, member states by survey year. "
+               + panel_sentence(slopes)}
