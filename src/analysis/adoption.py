@@ -1142,7 +1142,8 @@ def target_sentence(path: pd.DataFrame, geo: str, frame: pd.DataFrame | None = N
         first, last = q.iloc[0], q.iloc[-1]
         g = required_growth(last["value"], int(last["year"]))
         text = (f"for {who}, AI take-up went from {fmt(first['value'])} % in {int(first['year'])} to "
-                f"{fmt(last['value'])} % in {int(last['year'])}")
+                f"{fmt(last['value'])} % in {int(last['year'])}" if len(q) > 1 else
+                f"for {who}, AI take-up was {fmt(last['value'])} % in {int(last['year'])}")
         if pd.notna(g["cagr_pct"]):
             text += (f"; reaching {fmt(TARGET_PCT, 0)} % by {TARGET_YEAR} would take {fmt(g['cagr_pct'])} % a year "
                      f"(compound growth of the share) or {fmt(g['pp_per_year'])} pp a year (straight line)")
