@@ -605,3 +605,41 @@ def test_chapter_figures_draw_and_carry_alt_text(widen_pp_fall_or: pd.DataFrame)
     assert "Austria 35.0 pp" in alt and "Bulgaria 35.0 pp" in alt   # names, not codes
     assert "not counted in the text (Bulgaria)." in made[4][2]["notes"]
     assert made[4][0].axes[0].get_title().startswith("2023–2024, like for like: the gap in points widened in 1 of 2")
+
+
+def test_panel_sentence_with_one_survey_year_makes_no_within_claim() -> None:
+    one = between_within_panel(3.0)
+    one = one.loc[one["year"] == 2024]
+    slopes = ad.panel_slopes(one)
+    assert slopes.set_index(["design", "sample"]).loc[("within", "all years"), "slope"] != \
+        slopes.set_index(["design", "sample"]).loc[("within", "all years"), "slope"]   # NaN: not estimable
+    text = ad.panel_sentence(slopes)
+    assert "Within countries the slope cannot be estimated: there is one survey year per country." in text
+    assert "its gap was wider" not in text
+    assert ad.slopes_table(slopes)["Slope (pp per point)"].iloc[2] == "n/a"
+    assert "too few survey years" in ad.panel_title(slopes)
+
+
+def test_a_geo_with_its_own_break_is_not_called_a_change(widen_pp_fall_or: pd.DataFrame) -> None:
+    c = ad.gap_change(widen_pp_fall_or, 2023, 2024)
+    text = ad.closing_sentence(c, 2023, 2024, reference="BG")
+    assert text.startswith("Between 2023 and 2024 the gap of Bulgaria went from 20.0 to 35.0 pp, but Eurostat flags a "
+                           "break in series (b) in 2024: the two years are not like for like for it")
+    assert "Bulgaria widened" not in text and "the gap of Bulgaria widened" not in text
+    assert ad.odds_sentence(c, 2023, 2024, "BG").endswith("Not like for like: Eurostat break in series (b) in 2024.")
+    assert "Not like for like" not in ad.odds_sentence(c, 2023, 2024, "AT")
+
+
+def test_trend_sentence_starts_after_a_series_break() -> None:
+    T = "E_AI_TANY"
+    f = rows((T, "10-249", "FR", 2021, 6.0, ""), (T, "GE250", "FR", 2021, 31.0, ""),
+             (T, "10-249", "FR", 2023, 5.4, "b"), (T, "GE250", "FR", 2023, 20.9, "b"),
+             (T, "10-249", "FR", 2024, 9.3, ""), (T, "GE250", "FR", 2024, 32.7, ""))
+    text = ad.trend_sentence(ad.adoption_series(f, T, "FR", ad.SIZE_CLASSES), "FR", T, "10-249", "GE250")
+    assert text.startswith("Like for like, between 2023 and 2024 (Eurostat flags a break in series in 2023, so earlier "
+                           "years are not compared) the share of large (250+) enterprises")
+    assert "from 20.9 % to 32.7 %" in text and "2021" not in text
+    two = f.loc[f["year"] != 2024]
+    assert "fewer than two comparable survey years before 2025 for any AI technology (Eurostat flags a break in " \
+           "series in 2023)" in ad.trend_sentence(ad.adoption_series(two, T, "FR", ad.SIZE_CLASSES), "FR", T,
+                                                  "10-249", "GE250")

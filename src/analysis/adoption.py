@@ -772,15 +772,23 @@ def trend_sentence(series: pd.DataFrame, geo: str, indicator: str, small: str, l
              and pd.notna(s.get(large, pd.Series(dtype=float)).get(y))]
     before = [y for y in years if y < QUESTIONNAIRE_CHANGE_YEAR]
     after = [y for y in years if y >= QUESTIONNAIRE_CHANGE_YEAR]
+    flagged_b = series.loc[series["size_class"].isin([small, large]) & has_flag(series["flag"], "b"), "year"]
+    broken = sorted({int(y) for y in flagged_b if int(y) in before and int(y) > before[0]})
+    if broken:
+        before = [y for y in before if y >= broken[-1]]
     if not years:
         return f"{what.capitalize()} is not available for both size classes in {prose(geo)}: no trend to show."
     if len(before) >= 2:
         a, b = before[0], before[-1]
-        out = (f"Like for like, between {a} and {b} the share of {label(large)} enterprises using {what} in "
+        out = (f"Like for like, between {a} and {b}"
+               + (f" (Eurostat flags a break in series in {broken[-1]}, so earlier years are not compared)"
+                  if broken else "")
+               + f" the share of {label(large)} enterprises using {what} in "
                f"{prose(geo)} went from {fmt(s.loc[a, large])} % to {fmt(s.loc[b, large])} %, that of "
                f"{label(small)} from {fmt(s.loc[a, small])} % to {fmt(s.loc[b, small])} %.")
     else:
-        out = f"{prose(geo, True)} has fewer than two survey years before {QUESTIONNAIRE_CHANGE_YEAR} for {what}."
+        out = (f"{prose(geo, True)} has fewer than two comparable survey years before {QUESTIONNAIRE_CHANGE_YEAR} "
+               f"for {what}" + (f" (Eurostat flags a break in series in {broken[-1]})" if broken else "") + ".")
     if after and before:
         z = after[-1]
         out += (f" In {z}, on a questionnaire that counts one more technology, they were {fmt(s.loc[z, large])} % "
@@ -834,7 +842,12 @@ def closing_sentence(change: pd.DataFrame, year_from: int, year_to: int, referen
                 "years are not like for like, and the difference is not read as a change of the gap.")
     c = change.set_index("geo")
     out = f"Like for like, between {year_from} and {year_to} (no questionnaire change between them), "
-    if reference in c.index and pd.notna(c.loc[reference, "change_pp"]):
+    if reference in c.index and pd.notna(c.loc[reference, "change_pp"]) and not c.loc[reference, "comparable"]:
+        r = c.loc[reference]
+        out = (f"Between {year_from} and {year_to} the gap of {prose(reference)} went from {fmt(r['gap_from'])} to "
+               f"{fmt(r['gap_to'])} pp, but {r['break'].replace('Eurostat', 'Eurostat flags a')}: the two years are "
+               "not like for like for it, and the difference is not read as a change. Like for like elsewhere:")
+    elif reference in c.index and pd.notna(c.loc[reference, "change_pp"]):
         r = c.loc[reference]
         out += (f"the gap of {prose(reference)} {_moved(r['change_pp'])} in points, from {fmt(r['gap_from'])} to "
                 f"{fmt(r['gap_to'])} pp ({nf.signed(clean(r['change_pp']), 1, 'pp')}); as a ratio it went from "
@@ -876,8 +889,8 @@ def odds_sentence(change: pd.DataFrame, year_from: int, year_to: int, reference:
                 "large enterprises' relative advantage changed.")
     else:
         out += " Points and odds agree on the direction."
-    if questionnaire_break_between(year_from, year_to):
-        out += f" The two years span the {QUESTIONNAIRE_CHANGE_YEAR} questionnaire change: not like for like."
+    if r.get("break"):
+        out += f" Not like for like: {r['break']}."
     return out
 
 
@@ -989,9 +1002,9 @@ def panel_slopes(panel: pd.DataFrame, break_year: int = QUESTIONNAIRE_CHANGE_YEA
     years, and the years before ``break_year`` (without the questionnaire change). Columns: design, label,
     sample, slope, se, p_value, ci_low, ci_high (95 %, t with G − 1 df), nobs, clusters."""
     rows = []
-    first = int(panel["year"].min())
+    pre = panel.loc[panel["year"] < break_year]
     samples = [("all years", panel),
-               (f"{first}–{break_year - 1}", panel.loc[panel["year"] < break_year])]
+               (f"{int(pre['year'].min())}–{break_year - 1}" if len(pre) else f"before {break_year}", pre)]
     for sample, data in samples:
         for design, formula in DESIGNS.items():
             d = country_means(data) if design == "between" else data
@@ -1020,6 +1033,8 @@ def _clear(row: pd.Series) -> int:
 
 
 def _slope_text(row: pd.Series) -> str:
+    if pd.isna(row["slope"]):
+        return f"not estimable: {int(row['nobs'])} country-years"
     return (f"{nf.signed(clean(row['slope']), 2)} pp per point (SE {fmt(row['se'], 2)}, p {_p(row['p_value'])}, "
             f"{int(row['clusters'])} countries)")
 
@@ -1043,14 +1058,21 @@ def panel_sentence(slopes: pd.DataFrame) -> str:
         -1: "where a larger share of enterprises uses AI, the gap in points is narrower",
         0: "the gap in points shows no clear relation to the share of enterprises using AI",
     }[cb] + f" ({_slope_text(b)}, on country means). "
-    out += "Within countries (country and year effects), " + {
-        1: "in the years a country's adoption was higher its gap was wider",
-        -1: "in the years a country's adoption was higher its gap was narrower",
-        0: "the data show no clear link between a country's adoption and its gap",
-    }[cw] + f" ({_slope_text(w)}); without the {QUESTIONNAIRE_CHANGE_YEAR} questionnaire break " \
-        f"({before.split(' (')[0]}) the " \
-        f"within slope is {_slope_text(w0)}" + {1: ", clearly positive.", -1: ", clearly negative.",
-                                                 0: ", not clearly different from zero."}[cw0]
+    if pd.isna(w["slope"]):
+        out += "Within countries the slope cannot be estimated: there is one survey year per country."
+    else:
+        out += "Within countries (country and year effects), " + {
+            1: "in the years a country's adoption was higher its gap was wider",
+            -1: "in the years a country's adoption was higher its gap was narrower",
+            0: "the data show no clear link between a country's adoption and its gap",
+        }[cw] + f" ({_slope_text(w)})"
+        if pd.isna(w0["slope"]):
+            out += (f"; there are not enough years before the {QUESTIONNAIRE_CHANGE_YEAR} questionnaire break to "
+                    "fit it without the break.")
+        else:
+            out += (f"; without the {QUESTIONNAIRE_CHANGE_YEAR} questionnaire break ({before}) the within slope is "
+                    f"{_slope_text(w0)}" + {1: ", clearly positive.", -1: ", clearly negative.",
+                                            0: ", not clearly different from zero."}[cw0])
     if cb != 0 and not (cw == cw0 == cb):
         out += (" The relation is a difference between countries; the data do not show that a country's gap "
                 "changes this way as its own adoption rises.")
@@ -1219,6 +1241,8 @@ def panel_title(slopes: pd.DataFrame) -> str:
     s = slopes.set_index(["design", "sample"])
     b = s.loc[("between", "all years")]
     w = s.loc[("within", slopes["sample"].iloc[-1])]
+    if pd.isna(b["slope"]) or pd.isna(w["slope"]):
+        return "Member states: the gap against overall adoption (too few survey years to separate between and within)"
     return (f"Between countries the gap is {fmt(b['slope'], 2)} pp wider per point of adoption; within countries "
             f"(before the break) {nf.signed(clean(w['slope']), 2)} pp (SE {fmt(w['se'], 2)})")
 
