@@ -519,3 +519,34 @@ def test_profile_figures_alt_text_and_missing(inputs: pr.ProfileInputs) -> None:
     assert pr.figure_sizes(pr.build_profile("XX", eu_only)) is None     # missing in every geo: no figure
     t = pr.flags_table(pr.build_profile("RO", inputs).gaps)
     assert t["Flagged values"].map(type).eq(str).all()
+
+
+def test_every_glance_line_and_headline_key(inputs: pr.ProfileInputs) -> None:
+    """Each at-a-glance line shows the country's value first and the EU's in brackets (not the other way)."""
+    dk = pr.build_profile("DK", inputs)
+    h = dk.headline()
+    assert (h["eu_sme"], h["eu_large"]) == (19.0, 55.0) and (h["sme"], h["large"]) == (41.0, 74.5)
+    g = pr.glance(dk)
+    assert g["sme"] == "41.0 % (EU 19.0 %)" and g["large"] == "74.5 % (EU 55.0 %)"
+    assert g["exposed"] == "50.0 % (EU 25.0 %)"
+
+
+def test_technology_sentence_counts_above_and_below(tiny: pd.DataFrame) -> None:
+    dk = pr.technology_sentence(pr.technology_profile(tiny, "DK", 2025), "DK", 2025)
+    assert "Denmark is above the EU share for 2 and below it for 0 of the 2 technologies with both values." in dk
+    assert "natural language generation (30.8 % of enterprises; EU 8.8 %)" in dk
+    ro = pr.technology_sentence(pr.technology_profile(tiny, "RO", 2025), "RO", 2025)
+    assert "Romania is above the EU share for 0 and below it for 1 of the 1 technologies with both values." in ro
+    eu = pr.technology_sentence(pr.technology_profile(tiny, "EU27_2020", 2025, reference=None), "EU27_2020", 2025)
+    assert "above the EU share" not in eu
+
+
+def test_exposure_sentence_country_first(employment: pd.DataFrame, view: ex.IndexView) -> None:
+    text = pr.exposure_sentence(pr.exposure_profile(employment, view, "DK"), "DK")
+    # DK: 60 of 120 scored thousands in the exposed group → 50 %; mean (60·0.5 + 60·0.2) / 120 = 0.350; EU 0.275
+    assert text.startswith("In 2025, 50.0 % (EU 25.0 %) of employment in Denmark was in occupations exposed")
+    assert "mean ILO score was 0.350 (EU 0.275)" in text
+    assert "cover 96.0 % of its employment" in text       # 120 / 125
+    assert "1 2-digit occupation group has no employment value" not in text
+    assert pr.exposure_finding(pr.exposure_profile(employment, view, "DK"), "DK") == (
+        "Denmark, 2025: 50.0 % of employment is in occupations exposed to generative AI, 25.0 pp above the EU (25.0 %)")
