@@ -550,3 +550,8 @@ def test_exposure_sentence_country_first(employment: pd.DataFrame, view: ex.Inde
     assert "1 2-digit occupation group has no employment value" not in text
     assert pr.exposure_finding(pr.exposure_profile(employment, view, "DK"), "DK") == (
         "Denmark, 2025: 50.0 % of employment is in occupations exposed to generative AI, 25.0 pp above the EU (25.0 %)")
+
+
+def test_reference_text() -> None:
+    assert pr.reference_text(True) == "Each value is followed by the EU27's in brackets."
+    assert pr.reference_text(False).startswith("The EU27 is the reference of the member-state profiles")
