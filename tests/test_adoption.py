@@ -648,3 +648,18 @@ def test_trend_sentence_starts_after_a_series_break() -> None:
     assert "fewer than two comparable survey years before 2025 for any AI technology (Eurostat flags a break in " \
            "series in 2023)" in ad.trend_sentence(ad.adoption_series(two, T, "FR", ad.SIZE_CLASSES), "FR", T,
                                                   "10-249", "GE250")
+
+
+def test_closing_picks_like_for_like_then_the_break(widen_pp_fall_or: pd.DataFrame) -> None:
+    cl = ad.closing(widen_pp_fall_or, "EU27_2020", 2025)
+    assert (cl.pair, cl.step) == ((2023, 2024), (2024, 2025))
+    assert cl.texts["closing"].startswith("Like for like, between 2023 and 2024")
+    assert "not like for like" in cl.texts["break"] and "2024 to 2025" in cl.texts["break"]
+    at2024 = ad.closing(widen_pp_fall_or, "EU27_2020", 2024)
+    assert (at2024.pair, at2024.step, at2024.texts["break"]) == ((2023, 2024), None, "")
+    only = ad.closing(widen_pp_fall_or.loc[widen_pp_fall_or["year"] == 2025], "EU27_2020", 2025)
+    assert only.pair is None and only.change is None
+    assert only.texts["closing"] == ("The EU27 has no two survey years up to 2025 without a break between them: no "
+                                     "like-for-like change to show.")
+    assert ad.odds_caption(2023, 2024).endswith("like for like: EU27 and member states")
+    assert ad.odds_caption(2024, 2025).endswith("across the 2025 questionnaire change, not like for like")

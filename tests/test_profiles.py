@@ -555,3 +555,8 @@ def test_exposure_sentence_country_first(employment: pd.DataFrame, view: ex.Inde
 def test_reference_text() -> None:
     assert pr.reference_text(True) == "Each value is followed by the EU27's in brackets."
     assert pr.reference_text(False).startswith("The EU27 is the reference of the member-state profiles")
+
+
+def test_table_captions_name_the_country() -> None:
+    assert pr.items_caption("EL") == "What this profile can show for Greece: status of each item"
+    assert pr.flags_caption("EU27_2020") == "Eurostat flags on the values used for the European Union, by source"

@@ -1502,3 +1502,53 @@ def figure_panel(panel: pd.DataFrame, slopes: pd.DataFrame, indicator: str) -> t
                  "country means. " + flag_note(panel["flags"], panel["geo"]).replace("(hatched)", ""),
         "alt": "Scatter plot of the gap against overall adoption, member states by survey year. "
                + panel_sentence(slopes)}
+
+
+# ------------------------------------------------------------------------------------------------ is it closing?
+@dataclass(frozen=True)
+class Closing:
+    """The two comparisons of "is the gap closing?" (see :func:`closing`): ``pair`` (like for like, None when no
+    two years are without a break between them) and its :func:`gap_change` table ``change``; ``step`` the years
+    across the questionnaire change (None when the chosen year is not after ``pair``) and its table
+    ``step_change``; ``texts``: the sentences, by name (closing, odds, break)."""
+
+    pair: tuple[int, int] | None
+    change: pd.DataFrame | None
+    step: tuple[int, int] | None
+    step_change: pd.DataFrame | None
+    texts: dict[str, str]
+
+
+def closing(frame: pd.DataFrame, geo: str, year: int, small: str = "10-249", large: str = "GE250",
+            indicator: str = "E_AI_TANY") -> Closing:
+    """The like-for-like comparison (the latest two consecutive survey years up to ``year`` with no
+    questionnaire change between them) for the EU27, every member state and ``geo``, and the step from the
+    pair's last year to ``year`` when that spans the change, with their sentences."""
+    years = adoption_series(frame, indicator, geo, [small]).dropna(subset=["value"])["year"]
+    pair = like_for_like_years(sorted(int(y) for y in years if y <= year))
+    geos = list(EU27_MEMBER_STATES) + ["EU27_2020"] + ([geo] if geo not in EU27_MEMBER_STATES + ("EU27_2020",) else [])
+    step = (pair[1], year) if pair and year > pair[1] else None
+    kw = {"small": small, "large": large, "indicator": indicator, "geos": geos}
+    change = like_for_like_change(frame, *pair, **kw) if pair else None
+    step_change = gap_change(frame, *step, **kw) if step else None
+    texts = {
+        "closing": closing_sentence(change, *pair, geo) if pair else
+        f"{prose(geo, True)} has no two survey years up to {year} without a break between them: no like-for-like "
+        "change to show.",
+        "odds": odds_sentence(change, *pair, geo) if pair else "",
+        "break": closing_sentence(step_change, *step, geo) if step else "",
+    }
+    return Closing(pair=pair, change=change, step=step, step_change=step_change, texts=texts)
+
+
+def odds_caption(year_from: int, year_to: int) -> str:
+    """The caption of an :func:`odds_table`: like for like, or across the questionnaire change."""
+    if questionnaire_break_between(year_from, year_to):
+        return (f"The gap in points and the odds ratio (large vs SMEs), {year_from} and {year_to}: across the "
+                f"{QUESTIONNAIRE_CHANGE_YEAR} questionnaire change, not like for like")
+    return (f"The gap in points and the odds ratio (large vs SMEs), {year_from} and {year_to}, like for like: EU27 "
+            "and member states")
+
+
+SLOPES_CAPTION = ("Slope of the gap (pp) on overall adoption (percent), by design and sample; standard errors "
+                  "clustered by country")

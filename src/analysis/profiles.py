@@ -952,3 +952,11 @@ def figure_target(frame: pd.DataFrame, prof: Profile) -> tuple:
     fig.axes[0].set_title(fig.axes[0].get_title().replace(ad.name(prof.geo), prof.name, 1))
     meta["alt"] = meta["alt"].replace(ad.name(prof.geo), prof.name)
     return fig, data, meta
+
+
+def items_caption(geo: str) -> str:
+    return f"What this profile can show for {prose_name(geo)}: status of each item"
+
+
+def flags_caption(geo: str) -> str:
+    return f"Eurostat flags on the values used for {prose_name(geo)}, by source"
