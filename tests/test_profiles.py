@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import shutil
@@ -15,6 +14,7 @@ from _frames import ai_rows  # noqa: E402
 
 from analysis import adoption as ad
 from analysis import exposure as ex
+from analysis import fmt as nf
 from analysis import profiles as pr
 from analysis.params import ParameterError, validate
 
@@ -109,10 +109,12 @@ def test_geos_and_names() -> None:
 def test_missing_is_text_never_zero() -> None:
     assert pr.pct(NAN) == "not available" and pr.pp(None) == "not available"
     assert pr.pct(0.0) == "0.0 %" and pr.pct(12.345) == "12.3 %"
-    assert pr.with_reference(27.64, 19.95, True) == "27.6 % (EU 19.9 %)"
+    # half away from zero, as Eurostat publishes (f"{19.95:.1f}" would give 19.9)
+    assert pr.with_reference(27.64, 19.95, True) == "27.6 % (EU 20.0 %)"
     assert pr.with_reference(27.64, NAN, True) == "27.6 % (EU not available)"
-    assert pr.with_reference(NAN, 19.95, True, inner=True, noun="of enterprises") == "not available; EU 19.9 %"
-    assert pr.with_reference(19.95, NAN, False) == "19.9 %"
+    assert pr.with_reference(NAN, 19.95, True, inner=True, noun="of enterprises") == "not available; EU 20.0 %"
+    assert pr.with_reference(19.95, NAN, False) == "20.0 %"
+    assert pr.pct(12.25) == "12.3 %" and pr.pp(-0.25) == "-0.3 pp" and pr.num(0.3245, 3) == "0.325"
     assert pr.compare(27.6, 20.0, True) == "7.6 pp above the EU"
     assert pr.compare(18.0, 20.0, True) == "2.0 pp below the EU"
     assert pr.compare(20.02, 20.0, True) == "level with the EU"
@@ -142,22 +144,38 @@ def test_size_profile_missing_is_nan(tiny: pd.DataFrame) -> None:
 
 
 def test_gap_history_and_trend(tiny: pd.DataFrame) -> None:
+    tiny = tiny.assign(flag=tiny["flag"].replace({"b": ""}))   # without DK's break in 2023 (see the next test)
     h = pr.gap_history(tiny, "DK").set_index("year")
     assert list(h.index) == [2021, 2023, 2024, 2025]
     assert h.loc[2021, "gap_pp"] == pytest.approx(44.0) and h.loc[2021, "ref_gap_pp"] == pytest.approx(21.0)
     assert h.loc[2021, "diff_pp"] == pytest.approx(23.0)
-    assert h.loc[2023, "flags"] == "b"
     assert list(h["after_break"]) == [False, False, False, True]
     t = pr.gap_trend(h.reset_index())
     assert (t.first_year, t.last_year) == (2021, 2024)
     assert t.change_pp == pytest.approx(37.0 - 44.0)
     assert t.ref_change_pp == pytest.approx(28.5 - 21.0)
     assert t.latest_year == 2025 and t.latest_gap_pp == pytest.approx(33.5)
+    assert t.flagged == "" and t.series_break is None
+    text = pr.trend_sentence(t, "DK")
+    assert text.startswith("Like for like, between 2021 and 2024, the gap")
+    assert "narrowed by 7.0 pp, from 44.0 pp to 37.0 pp" in text and "widened by 7.5 pp" in text
+    assert "In 2025, on the wider questionnaire (one more AI technology counted, so not compared" in text
+    # 28.5 rounds half away from zero to 29 (f"{28.5:.0f}" gives 28)
+    assert pr.trend_finding(t, "DK") == "Denmark: the SME gap narrowed from 44 to 37 pp, 2021–2024 (EU: 21 to 29 pp)"
+
+
+def test_trend_starts_after_a_break_in_series(tiny: pd.DataFrame) -> None:
+    """DK's 2023 SME value is flagged b (break in series): 2021 is not compared with 2023 or 2024."""
+    t = pr.gap_trend(pr.gap_history(tiny, "DK"))
+    assert (t.first_year, t.last_year, t.series_break) == (2023, 2024, 2023)
+    assert t.change_pp == pytest.approx(0.0) and t.ref_change_pp == pytest.approx(28.5 - 23.0)
     assert t.flagged == "2023 b"
     text = pr.trend_sentence(t, "DK")
-    assert "narrowed by 7.0 pp, from 44.0 pp to 37.0 pp" in text and "widened by 7.5 pp" in text
-    assert "2023: b (break in time series)" in text
-    assert pr.trend_finding(t, "DK") == "Denmark: the SME gap narrowed from 44 to 37 pp, 2021–2024 (EU: 21 to 28 pp)"
+    assert "between 2023 and 2024 (Eurostat flags a break in series in 2023, so earlier years are not compared)" in text
+    assert "in Denmark stayed level (37.0 pp and 37.0 pp)" in text
+    assert "in the EU it widened by 5.5 pp, from 23.0 pp to 28.5 pp" in text
+    assert "2023: b (break in time series)" in text          # the flag is carried into the text
+    assert "2021" not in text.split("Eurostat flags values")[0]
 
 
 def test_gap_history_missing_year_and_value(tiny: pd.DataFrame) -> None:
@@ -389,15 +407,18 @@ def test_every_profile_geo_builds(real_inputs: pr.ProfileInputs) -> None:
 
 
 @pytest.mark.integration
-def test_committed_notebook_headline(processed: Path) -> None:
-    want = _direct_headline(processed, "EU27_2020")
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
-                   for o in c.get("outputs", []))
-    assert f"EU27_2020 {want['year']} E_AI_TANY: all (GE10) {want['eu_all']:.2f} %" in text
-    assert f"{want['exposed_pct']:.1f} % of employment in exposed occupations" in text
-    params_cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
-    assert "".join(params_cell["source"]).strip() == 'geo = "EU27_2020"'
+@pytest.mark.parametrize("geo", ["EU27_2020", "DK"])
+def test_glance_runs_the_package_on_the_data(processed: Path, real_inputs: pr.ProfileInputs, geo: str) -> None:
+    """The at-a-glance lines of a page, computed by the package, against the numbers read straight from the CSVs
+    and rounded half away from zero (replaces a test that read the committed notebook's outputs)."""
+    want = _direct_headline(processed, geo)
+    g = pr.glance(pr.build_profile(geo, real_inputs))
+    eu_all = nf.num(want["eu_all"], 1)
+    assert g["all"] == (f"{eu_all} %" if geo == "EU27_2020" else f"{nf.num(want['all'], 1)} % (EU {eu_all} %)")
+    assert g["exposed"].startswith(f"{nf.num(want['exposed_pct'], 1)} %")
+    assert g["gap"].startswith(f"{nf.num(round(want['gap_pp'], 9), 1)} pp")
+    if geo == "EU27_2020":
+        assert g["all"] == "20.0 %"          # 19.95 published: half away from zero, as Eurostat rounds
 
 
 @pytest.mark.integration
@@ -421,9 +442,121 @@ def test_notebook_runs_for_a_country_with_gaps(processed: Path, tmp_path: Path,
         assert "RO 2025 E_AI_TANY: all (GE10)" in out
         assert '"ename"' not in out  # no error output
         assert sorted(p.name for p in downloads.glob("*.png")) == [
-            "ai-use-by-size.png", "exposure.png", "sme-gap-trend.png", "technologies.png"]
+            "ai-use-by-size.png", "exposure.png", "sme-gap-trend.png", "target-2030.png", "technologies.png"]
     finally:
         shutil.rmtree(downloads, ignore_errors=True)
         shutil.rmtree(out_dir, ignore_errors=True)
         if out_dir.parent.is_dir() and not any(out_dir.parent.iterdir()):
             out_dir.parent.rmdir()
+
+
+
+# ------------------------------------------------------------------------------------------------ directions
+@pytest.mark.parametrize(("value", "ref", "want"), [
+    (27.6, 20.0, "7.6 pp above the EU"), (18.0, 20.0, "2.0 pp below the EU"),
+    (20.05, 20.0, "0.1 pp above the EU"),      # exactly on the rounding threshold: shown as 0.1, called above
+    (19.95, 20.0, "0.1 pp below the EU"),
+    (20.04, 20.0, "level with the EU"),        # rounds to 0.0: not called above
+    (20.0, 20.0, "level with the EU"),
+])
+def test_compare_direction_and_threshold(value: float, ref: float, want: str) -> None:
+    assert pr.compare(value, ref, True) == want
+
+
+def test_gap_comparison_direction(inputs: pr.ProfileInputs) -> None:
+    dk = pr.glance(pr.build_profile("DK", inputs))["gap"]
+    assert dk.endswith("2.5 pp narrower than the EU's")          # 33.5 vs 36.0
+    wide = inputs.adoption.copy()
+    wide.loc[(wide["geo"] == "DK") & (wide["year"] == 2025) & (wide["size_class"] == "GE250"), "value"] = 80.0
+    p = pr.build_profile("DK", pr.ProfileInputs(wide, inputs.employment, inputs.view))
+    assert pr.glance(p)["gap"] == "39.0 pp (EU 36.0 pp), 3.0 pp wider than the EU's"
+
+
+def test_size_sentence_ratio_and_odds_ratio(tiny: pd.DataFrame) -> None:
+    text = pr.size_sentence(pr.size_profile(tiny, "DK", 2025), "DK", 2025)
+    # 74.5 / 41 = 1.82; odds ratio (74.5/25.5) / (41/59) = 4.20; EU 55 / 19 = 2.89, (55/45) / (19/81) = 5.21
+    assert "Large enterprises used AI 1.8 times as often as SMEs (EU 2.9 times)" in text
+    assert "the odds ratio, which does not depend on the level of the shares, was 4.2 (EU 5.2)." in text
+    ro = pr.size_sentence(pr.size_profile(tiny, "RO", 2025), "RO", 2025)
+    assert "times as often" not in ro and "Not available: small (10-49), medium (50-249), large (250+)." in ro
+
+
+def test_target_sentence_profile(tiny: pd.DataFrame) -> None:
+    text = pr.target_sentence(tiny, "DK")
+    assert "counts AI alone, so it is not a measure of the target's attainment" in text
+    # DK: 42 % in 2025 → (75/42)^(1/5) − 1 = 12.3 % a year, (75 − 42)/5 = 6.6 pp a year
+    assert "for all enterprises, AI take-up was 42.0 % in 2025; reaching 75 % by 2030 would take 12.3 % a year" in text
+    assert "or 6.6 pp a year (straight line)" in text
+    # SMEs: 20 % (2021) → 41 % (2025); (75/41)^(1/5) − 1 = 12.8 %, 6.8 pp a year
+    assert "for SMEs, AI take-up went from 20.0 % in 2021 to 41.0 % in 2025" in text and "12.8 % a year" in text
+    assert "For comparison, the EU (20.0 % of all enterprises in 2025) would need 30.3 % a year, or 11.0 pp a year." \
+        in text
+    assert "For comparison" not in pr.target_sentence(tiny, "EU27_2020")
+    assert "AI take-up is not available for XX" in pr.target_sentence(tiny, "XX")
+
+
+def test_profile_figures_alt_text_and_missing(inputs: pr.ProfileInputs) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dk = pr.build_profile("DK", inputs)
+    made = [pr.figure_sizes(dk), pr.figure_trend(dk), pr.figure_technologies(dk), pr.figure_exposure(dk),
+            pr.figure_target(inputs.adoption, dk)]
+    for fig, _data, meta in made:
+        assert meta["alt"] and "DK" not in meta["alt"]            # names, not codes
+        plt.close(fig)
+    assert made[0][2]["alt"].startswith("Bar chart: share of enterprises using AI by size class, 2025, Denmark "
+                                        "against the EU. small (10-49) 37.5 % (EU 17.0 %);")
+    assert "Denmark: 2021 44.0, 2023 37.0, 2024 37.0, 2025 33.5" in made[1][2]["alt"]
+    assert made[4][0].axes[0].get_title().startswith("Denmark: 42.0 % of enterprises used AI in 2025")
+    xx = pr.build_profile("XX", inputs)
+    fig, _data, meta = pr.figure_sizes(xx)     # the EU's bars are drawn; the missing geo says so, never 0
+    plt.close(fig)
+    assert "all (10+) not available (EU 20.0 %)" in meta["alt"]
+    eu_only = pr.ProfileInputs(inputs.adoption.loc[inputs.adoption["geo"] == "ZZ"], inputs.employment, inputs.view)
+    assert pr.figure_sizes(pr.build_profile("XX", eu_only)) is None     # missing in every geo: no figure
+    t = pr.flags_table(pr.build_profile("RO", inputs).gaps)
+    assert t["Flagged values"].map(type).eq(str).all()
+
+
+def test_every_glance_line_and_headline_key(inputs: pr.ProfileInputs) -> None:
+    """Each at-a-glance line shows the country's value first and the EU's in brackets (not the other way)."""
+    dk = pr.build_profile("DK", inputs)
+    h = dk.headline()
+    assert (h["eu_sme"], h["eu_large"]) == (19.0, 55.0) and (h["sme"], h["large"]) == (41.0, 74.5)
+    g = pr.glance(dk)
+    assert g["sme"] == "41.0 % (EU 19.0 %)" and g["large"] == "74.5 % (EU 55.0 %)"
+    assert g["exposed"] == "50.0 % (EU 25.0 %)"
+
+
+def test_technology_sentence_counts_above_and_below(tiny: pd.DataFrame) -> None:
+    dk = pr.technology_sentence(pr.technology_profile(tiny, "DK", 2025), "DK", 2025)
+    assert "Denmark is above the EU share for 2 and below it for 0 of the 2 technologies with both values." in dk
+    assert "natural language generation (30.8 % of enterprises; EU 8.8 %)" in dk
+    ro = pr.technology_sentence(pr.technology_profile(tiny, "RO", 2025), "RO", 2025)
+    assert "Romania is above the EU share for 0 and below it for 1 of the 1 technologies with both values." in ro
+    eu = pr.technology_sentence(pr.technology_profile(tiny, "EU27_2020", 2025, reference=None), "EU27_2020", 2025)
+    assert "above the EU share" not in eu
+
+
+def test_exposure_sentence_country_first(employment: pd.DataFrame, view: ex.IndexView) -> None:
+    text = pr.exposure_sentence(pr.exposure_profile(employment, view, "DK"), "DK")
+    # DK: 60 of 120 scored thousands in the exposed group → 50 %; mean (60·0.5 + 60·0.2) / 120 = 0.350; EU 0.275
+    assert text.startswith("In 2025, 50.0 % (EU 25.0 %) of employment in Denmark was in occupations exposed")
+    assert "mean ILO score was 0.350 (EU 0.275)" in text
+    assert "cover 96.0 % of its employment" in text       # 120 / 125
+    assert "1 2-digit occupation group has no employment value" not in text
+    assert pr.exposure_finding(pr.exposure_profile(employment, view, "DK"), "DK") == (
+        "Denmark, 2025: 50.0 % of employment is in occupations exposed to generative AI, 25.0 pp above the EU (25.0 %)")
+
+
+def test_reference_text() -> None:
+    assert pr.reference_text(True) == "Each value is followed by the EU27's in brackets."
+    assert pr.reference_text(False).startswith("The EU27 is the reference of the member-state profiles")
+
+
+def test_table_captions_name_the_country() -> None:
+    assert pr.items_caption("EL") == "What this profile can show for Greece: status of each item"
+    assert pr.flags_caption("EU27_2020") == "Eurostat flags on the values used for the European Union, by source"

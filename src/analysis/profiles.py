@@ -30,6 +30,7 @@ import pandas as pd
 
 from analysis import adoption as ad
 from analysis import exposure as ex
+from analysis import fmt as nf
 from analysis.coverage import describe_flag
 from analysis.params import NotebookParams, ParameterError, choice_error, register
 
@@ -134,14 +135,21 @@ def load_inputs() -> ProfileInputs:
 
 
 # ------------------------------------------------------------------------------------------------ text helpers
+def num(x: float, digits: int = 1) -> str:
+    """``x`` rounded half away from zero (:func:`analysis.adoption.fmt`: 19.95 → ``"20.0"``), or ``"not
+    available"`` for NaN."""
+    return NOT_AVAILABLE if x is None or pd.isna(x) else ad.fmt(x, digits)
+
+
 def pct(x: float, digits: int = 1) -> str:
-    """``"12.3 %"``, or ``"not available"`` for NaN (a missing value never reads ``"0.0 %"``)."""
-    return NOT_AVAILABLE if x is None or pd.isna(x) else f"{x:.{digits}f} %"
+    """``"12.3 %"`` (half away from zero), or ``"not available"`` for NaN (a missing value never reads
+    ``"0.0 %"``)."""
+    return NOT_AVAILABLE if x is None or pd.isna(x) else f"{ad.fmt(x, digits)} %"
 
 
 def pp(x: float, digits: int = 1) -> str:
-    """``"12.3 pp"``, or ``"not available"`` for NaN."""
-    return NOT_AVAILABLE if x is None or pd.isna(x) else f"{x:.{digits}f} pp"
+    """``"12.3 pp"`` (half away from zero), or ``"not available"`` for NaN."""
+    return NOT_AVAILABLE if x is None or pd.isna(x) else f"{ad.fmt(x, digits)} pp"
 
 
 def with_reference(value: float, ref: float, has_reference: bool, unit: str = "%", inner: bool = False,
@@ -158,7 +166,8 @@ def with_reference(value: float, ref: float, has_reference: bool, unit: str = "%
 
 def compare(value: float, ref: float, has_reference: bool, what: str = "the EU", more: str = "above",
             less: str = "below", level: str = "level with") -> str:
-    """``"7.6 pp above the EU"`` / ``"below"`` / ``"level with the EU"`` (for gaps: ``more="wider than"``…);
+    """``"7.6 pp above the EU"`` / ``"below"`` / ``"level with the EU"`` (for gaps: ``more="wider than"``…); the
+    direction is that of the difference rounded as shown (a difference that rounds to 0.0 pp is "level with");
     ``""`` without a reference; ``"no comparison with the EU possible (a value is not available)"`` when either
     is NaN."""
     if not has_reference:
@@ -166,9 +175,10 @@ def compare(value: float, ref: float, has_reference: bool, what: str = "the EU",
     if pd.isna(value) or pd.isna(ref):
         return f"no comparison with {what} possible (a value is not available)"
     d = float(value) - float(ref)
-    if abs(d) < LEVEL_PP:
+    sign = ad.direction(d)
+    if sign == 0:
         return f"{level} {what}"
-    return f"{abs(d):.1f} pp {more if d > 0 else less} {what}"
+    return f"{pp(abs(d))} {more if sign > 0 else less} {what}"
 
 
 # ------------------------------------------------------------------------------------------------ adoption
@@ -246,7 +256,8 @@ class GapTrend:
     none); ``change_pp`` = gap(last) − gap(first), percentage points (> 0: the gap widened; NaN with fewer than
     two such years); ``ref_*`` the same for the reference in the same years; ``latest_year``/``latest_gap_pp``:
     the latest survey year and the geo's gap then (may be after the break); ``flagged``: the geo's years whose
-    gap rests on a flagged value, e.g. ``"2023 b"`` (empty if none)."""
+    gap rests on a flagged value, e.g. ``"2023 b"`` (empty if none). When Eurostat flags a break in series
+    (``b``) in a year after the first, the comparison starts at that year (``series_break``): like for like."""
 
     first_year: int | None
     last_year: int | None
@@ -260,12 +271,20 @@ class GapTrend:
     latest_gap_pp: float
     ref_latest_gap_pp: float
     flagged: str = ""
+    #: the year of a Eurostat break in series (``b``) after the first comparable year: the trend starts there
+    series_break: int | None = None
 
 
 def gap_trend(history: pd.DataFrame) -> GapTrend:
     """Summarise a :func:`gap_history` table (see :class:`GapTrend`)."""
     nan = float("nan")
     before = history.loc[~history["after_break"] & history["gap_pp"].notna()]
+    # a Eurostat break in series (b) flags the first value of the new series: compare only from there on
+    b_years = [int(y) for y, f in zip(before["year"], before["flags"], strict=True)
+               if ad.has_flag(pd.Series([f]), "b").iloc[0]]
+    broken = [y for y in b_years if y > int(before["year"].min())] if len(before) else []
+    if broken:
+        before = before.loc[before["year"] >= max(broken)]
     if before.empty:
         first = last = None
         g1 = g2 = r1 = r2 = nan
@@ -284,7 +303,8 @@ def gap_trend(history: pd.DataFrame) -> GapTrend:
                     change_pp=float(g2 - g1) if two else nan, ref_gap_first=float(r1), ref_gap_last=float(r2),
                     ref_change_pp=float(r2 - r1) if two else nan, latest_year=ly, latest_gap_pp=lg,
                     ref_latest_gap_pp=lr,
-                    flagged=", ".join(f"{y} {f}" for y, f in zip(flagged["year"], flagged["flags"], strict=True)))
+                    flagged=", ".join(f"{y} {f}" for y, f in zip(flagged["year"], flagged["flags"], strict=True)),
+                    series_break=max(broken) if broken else None)
 
 
 def technology_profile(frame: pd.DataFrame, geo: str, year: int | None, reference: str | None = EU,
@@ -363,7 +383,8 @@ def exposure_profile(employment: pd.DataFrame, view: ex.IndexView, geo: str, ref
 # Each ``*_finding`` is a figure title (the finding, short); each ``*_sentence`` the paragraph under it. ``geo``
 # decides the names and whether there is a reference (none on the EU27's page).
 def _verb(change: float, widened: str = "widened", narrowed: str = "narrowed", level: str = "stayed level") -> str:
-    return widened if change > LEVEL_PP else narrowed if change < -LEVEL_PP else level
+    d = ad.direction(change)
+    return widened if d > 0 else narrowed if d < 0 else level
 
 
 def size_finding(sizes: pd.DataFrame, geo: str, year: int | None) -> str:
@@ -392,9 +413,15 @@ def size_sentence(sizes: pd.DataFrame, geo: str, year: int | None) -> str:
     out = f"In {year}, the share of enterprises using at least one AI technology in {prose} was: {'; '.join(parts)}."
     sm, lg = s.loc[SMALL, "value"], s.loc[LARGE, "value"]
     if pd.notna(sm) and pd.notna(lg) and sm > 0:
-        out += f" Large enterprises used AI {lg / sm:.1f} times as often as SMEs"
         rs, rl = s.loc[SMALL, "ref_value"], s.loc[LARGE, "ref_value"]
-        out += (f" (EU {rl / rs:.1f} times)." if has_ref and pd.notna(rs) and pd.notna(rl) and rs > 0 else ".")
+        ref_ok = has_ref and pd.notna(rs) and pd.notna(rl) and rs > 0
+        out += f" Large enterprises used AI {num(lg / sm)} times as often as SMEs" + (
+            f" (EU {num(rl / rs)} times)" if ref_ok else "")
+        o = ad.odds_ratio(lg, sm)
+        if pd.notna(o):
+            out += f"; the odds ratio, which does not depend on the level of the shares, was {num(o)}" + (
+                f" (EU {num(ad.odds_ratio(rl, rs))})" if ref_ok else "")
+        out += "."
     missing = [ad.label(c) for c in s.index if pd.isna(s.loc[c, "value"])]
     if missing:
         out += f" Not available: {', '.join(missing)}."
@@ -406,11 +433,20 @@ def trend_finding(trend: GapTrend, geo: str) -> str:
     name, has_ref = country_name(geo), reference_for(geo) is not None
     if trend.first_year is None or trend.first_year == trend.last_year or pd.isna(trend.change_pp):
         return f"{name}: the SME gap was {pp(trend.latest_gap_pp)} in {trend.latest_year}; no comparable trend"
-    t = (f"{name}: the SME gap {_verb(trend.change_pp, level='held')} from {trend.gap_first:.0f} to "
-         f"{trend.gap_last:.0f} pp, {trend.first_year}–{trend.last_year}")
+    t = (f"{name}: the SME gap {_verb(trend.change_pp, level='held')} from {num(trend.gap_first, 0)} to "
+         f"{num(trend.gap_last, 0)} pp, {trend.first_year}–{trend.last_year}")
     if has_ref and pd.notna(trend.ref_change_pp):
-        t += f" (EU: {trend.ref_gap_first:.0f} to {trend.ref_gap_last:.0f} pp)"
+        t += f" (EU: {num(trend.ref_gap_first, 0)} to {num(trend.ref_gap_last, 0)} pp)"
     return t
+
+
+def _change(change: float, first: float, last: float) -> str:
+    """``"widened by 7.5 pp, from 21.0 pp to 28.5 pp"``; ``"stayed level (21.0 pp and 21.0 pp)"`` when the
+    change rounds to 0.0 pp."""
+    verb = _verb(change)
+    if verb == "stayed level":
+        return f"stayed level ({pp(first)} and {pp(last)})"
+    return f"{verb} by {pp(abs(change))}, from {pp(first)} to {pp(last)}"
 
 
 def trend_sentence(trend: GapTrend, geo: str) -> str:
@@ -421,17 +457,19 @@ def trend_sentence(trend: GapTrend, geo: str) -> str:
         out = (f"The SME gap of {prose} is {NOT_AVAILABLE} for two comparable survey years{only}: no trend can be "
                "shown.")
     else:
-        out = (f"Between {trend.first_year} and {trend.last_year} the gap between large enterprises and SMEs in "
-               f"{prose} {_verb(trend.change_pp)} by {pp(abs(trend.change_pp))}, from {pp(trend.gap_first)} to "
-               f"{pp(trend.gap_last)}")
+        out = (f"Like for like, between {trend.first_year} and {trend.last_year}"
+               + (f" (Eurostat flags a break in series in {trend.series_break}, so earlier years are not compared)"
+                  if trend.series_break else "")
+               + f", the gap between large enterprises and SMEs in {prose} " + _change(trend.change_pp, trend.gap_first,
+                                                                                       trend.gap_last))
         if has_ref and pd.notna(trend.ref_change_pp):
-            out += (f"; in the EU it {_verb(trend.ref_change_pp)} by {pp(abs(trend.ref_change_pp))}, from "
-                    f"{pp(trend.ref_gap_first)} to {pp(trend.ref_gap_last)}")
+            out += "; in the EU it " + _change(trend.ref_change_pp, trend.ref_gap_first, trend.ref_gap_last)
         elif has_ref:
             out += f"; the EU's change is {NOT_AVAILABLE}"
         out += "."
     if trend.latest_year is not None and trend.latest_year >= ad.QUESTIONNAIRE_CHANGE_YEAR:
-        out += (f" In {trend.latest_year}, on the wider questionnaire, the gap was "
+        out += (f" In {trend.latest_year}, on the wider questionnaire (one more AI technology counted, so not "
+                "compared with earlier years), the gap was "
                 f"{with_reference(trend.latest_gap_pp, trend.ref_latest_gap_pp, has_ref, unit='pp')}.")
     if trend.flagged:
         parts = []
@@ -502,15 +540,15 @@ def exposure_sentence(expo: pd.DataFrame, geo: str, coverage_min: float = COVERA
     r = e.loc["reference"] if has_ref else None
     out = (f"In {c['year']}, {with_reference(c['exposed_pct'], r['exposed_pct'] if has_ref else np.nan, has_ref)} "
            f"of employment in {prose} was in occupations exposed to generative AI (ILO 2025 gradients 1-4); the "
-           f"employment-weighted mean ILO score was {c['mean_score']:.3f}"
-           + (f" (EU {r['mean_score']:.3f})" if has_ref and pd.notna(r["mean_score"]) else "") + ".")
+           f"employment-weighted mean ILO score was {num(c['mean_score'], 3)}"
+           + (f" (EU {num(r['mean_score'], 3)})" if has_ref and pd.notna(r["mean_score"]) else "") + ".")
     out += f" Occupations with a score and an employment value cover {pct(c['coverage_pct'])} of its employment"
     if c["n_missing"]:
         what = "group has" if c["n_missing"] == 1 else "groups have"
         out += f"; {c['n_missing']} 2-digit occupation {what} no employment value ({c['missing']})"
     out += "."
     if not c["comparable"]:
-        out += (f" That is below the {coverage_min:.0f} % the labour chapter requires: the share is not comparable "
+        out += (f" That is below the {num(coverage_min, 0)} % the labour chapter requires: the share is not comparable "
                 "with other countries'.")
     return out
 
@@ -701,3 +739,224 @@ def glance(profile: Profile) -> dict[str, str]:
         "gap": with_reference(h["gap_pp"], h["eu_gap_pp"], r, unit="pp") + (f", {gap_cmp}" if gap_cmp else ""),
         "exposed": exp_line,
     }
+
+
+# ------------------------------------------------------------------------------------------------ 2030 target
+def target_sentence(frame: pd.DataFrame, geo: str) -> str:
+    """AI take-up of ``geo`` (all enterprises and SMEs) against the Digital Decade's 75 % line (Decision (EU)
+    2022/2481): the path, the growth needed from the latest year (compound % a year and pp a year) and why the
+    series does not measure the target (:func:`analysis.adoption.target_sentence`); the EU's need beside it."""
+    out = ad.target_sentence(ad.target_path(frame, geo), geo, frame)
+    if reference_for(geo) is None:
+        return out
+    eu = ad.target_path(frame, EU)
+    eu = eu.loc[eu["value"].notna() & (eu["size_class"] == ALL)]
+    if eu.empty:
+        return out + f" The EU's path is {NOT_AVAILABLE}."
+    last = eu.iloc[-1]
+    g = ad.required_growth(last["value"], int(last["year"]))
+    if pd.isna(g["cagr_pct"]):
+        return out
+    return out + (f" For comparison, the EU ({num(last['value'])} % of all enterprises in {int(last['year'])}) would "
+                  f"need {num(g['cagr_pct'])} % a year, or {num(g['pp_per_year'])} pp a year.")
+
+
+def reference_text(has_reference: bool) -> str:
+    """The line under the page title that says what the values in brackets are."""
+    if has_reference:
+        return "Each value is followed by the EU27's in brackets."
+    return ("The EU27 is the reference of the member-state profiles; its values are Eurostat's EU27 aggregates, not "
+            "averages of the countries' values.")
+
+
+# ------------------------------------------------------------------------------------------------ tables
+def items_table(gaps: DataGaps) -> pd.DataFrame:
+    """The data-gaps items for :func:`analysis.figures.table` (text already)."""
+    return gaps.items.rename(columns={"item": "Item", "status": "Status", "detail": "Detail"})
+
+
+def flags_table(gaps: DataGaps) -> pd.DataFrame:
+    """The flag counts for :func:`analysis.figures.table`, counts as text."""
+    f = gaps.flags.rename(columns={"source": "Source", "flag": "Flag", "meaning": "Meaning",
+                                   "values": "Flagged values", "missing": "Of which without a value"})
+    for c in ("Flagged values", "Of which without a value"):
+        f[c] = [nf.count(v) for v in f[c]]
+    return f
+
+
+# ------------------------------------------------------------------------------------------------ figures
+# Each ``figure_*`` draws one figure of the profile and returns (figure, plotted data, keyword arguments of
+# :func:`analysis.figures.publish` including the alt text generated from the plotted data); None when there is
+# nothing to draw (the section's sentence then says what is not available).
+def _wrap(ax, text: str) -> None:  # noqa: ANN001
+    import textwrap
+
+    text = text.replace(" %", "\u00a0%").replace(" pp", "\u00a0pp")
+    ax.set_title("\n".join(textwrap.wrap(text, 76)))
+
+
+def _colours(has_reference: bool) -> tuple[str, str]:
+    from analysis import figures
+
+    return (figures.PALETTE[1] if has_reference else figures.PALETTE[0]), figures.PALETTE[0]
+
+
+def paired_alt(what: str, table: pd.DataFrame, geo: str, labels: list[str], unit: str = "%") -> str:
+    """The text alternative of a bar chart of ``geo`` (and the EU beside it): each bar's label, the geo's value
+    and the EU's, rounded as everywhere, "not available" when missing."""
+    has_ref = reference_for(geo) is not None
+    items = []
+    for lab, v, r in zip(labels, table["value"], table["ref_value"], strict=True):
+        items.append(f"{lab} {num(v)}" + (f" {unit}" if pd.notna(v) else "")
+                     + (f" (EU {num(r)}" + (f" {unit})" if pd.notna(r) else ")") if has_ref else ""))
+    return f"Bar chart: {what}, {country_name(geo)}" + (" against the EU" if has_ref else "") + ". " + "; ".join(
+        items) + "."
+
+
+def _paired_bars(ax, table: pd.DataFrame, labels: list[str], geo: str) -> None:  # noqa: ANN001
+    has_ref = reference_for(geo) is not None
+    own, eu = _colours(has_ref)
+    rows = np.arange(len(table))
+    series = [("value", "flag", country_name(geo), own)] + ([("ref_value", "ref_flag", "EU27", eu)] if has_ref else [])
+    h = 0.8 / len(series)
+    for k, (col, fcol, lab, colour) in enumerate(series):
+        ys = rows + (k - (len(series) - 1) / 2) * h
+        bars = ax.barh(ys, table[col].to_numpy(dtype=float), height=h, color=colour, label=lab)
+        ad.hatch_flagged(bars, table[fcol])
+        for y, val, fl in zip(ys, table[col], table[fcol], strict=True):
+            text = NOT_AVAILABLE if pd.isna(val) else f"{num(val)} %" + (f" ({fl})" if fl else "")
+            ax.annotate(text, (0 if pd.isna(val) else val, y), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8, color="0.4" if pd.isna(val) else "black")
+    ax.set_yticks(rows, labels)
+    ax.invert_yaxis()
+    if has_ref:
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+
+
+def _flag_note(table: pd.DataFrame, key: pd.Series, geo: str) -> str:
+    return ad.flag_note(pd.concat([table["flag"], table["ref_flag"]]),
+                        pd.concat([key + f" {country_name(geo)}", key + " EU27"]))
+
+
+def figure_sizes(prof: Profile) -> tuple | None:
+    import matplotlib.pyplot as plt
+
+    s = prof.sizes
+    if s[["value", "ref_value"]].isna().all().all():
+        return None
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    _paired_bars(ax, s, list(s["label"]), prof.geo)
+    ax.set_xlabel("% of enterprises of the size class using at least one AI technology")
+    _wrap(ax, size_finding(s, prof.geo, prof.year))
+    return fig, s, {"name": "ai-use-by-size", "source": ADOPTION_SOURCE, "unit": "% of enterprises of the size class",
+                    "notes": f"E_AI_TANY, unit PC_ENT, {prof.year}. diff_pp = {prof.name} − EU27, percentage points. "
+                             + _flag_note(s, s["label"], prof.geo),
+                    "alt": paired_alt(f"share of enterprises using AI by size class, {prof.year}", s, prof.geo,
+                                      list(s["label"]))}
+
+
+def figure_trend(prof: Profile) -> tuple | None:
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    hist, has_ref = prof.history, prof.has_reference
+    if hist[["gap_pp", "ref_gap_pp"]].isna().all().all():
+        return None
+    own, eu = _colours(has_ref)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    series = [("gap_pp", "flags", prof.name, own, 2.2, "o")] + (
+        [("ref_gap_pp", "ref_flags", "EU27", eu, 1.4, "s")] if has_ref else [])
+    for col, fcol, lab, colour, lw, marker in series:
+        s = hist.set_index("year")[col].dropna()
+        for i, (yrs, style) in enumerate(ad.trend_segments(s.index)):
+            ax.plot(yrs, s.reindex(yrs).to_numpy(), color=colour, marker=marker, ms=4, lw=lw,
+                    linestyle="--" if style == "break" else "-", label=lab if i == 0 else None)
+        fl = hist.loc[(hist[fcol] != "") & hist[col].notna()]
+        ax.scatter(fl["year"], fl[col], s=70, facecolors="none", edgecolors="black", zorder=3)
+    ax.set_ylim(bottom=0)
+    top = ax.get_ylim()[1]
+    ax.axvspan(2021.6, 2022.4, color="0.9", zorder=0)
+    ax.text(2022, top * 0.97, "no AI module\nin 2022", ha="center", va="top", fontsize=8, color="0.35")
+    ax.axvline(ad.QUESTIONNAIRE_CHANGE_YEAR - 0.5, color="0.4", ls=":", lw=1)
+    ax.set_xticks(list(hist["year"]))
+    ax.set_ylabel("gap, percentage points (large − SMEs)")
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], color="0.3", ls="--", label="into 2025: new questionnaire\nitem (pictures, video,\n"
+                       "sound), not comparable"),
+                Line2D([], [], marker="o", ms=9, mfc="none", mec="black", ls="", label="flagged value")]
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _wrap(ax, trend_finding(prof.trend, prof.geo))
+    long = pd.concat([pd.DataFrame({"who": prof.name, "year": hist["year"], "value": hist["gap_pp"]})]
+                     + ([pd.DataFrame({"who": "EU27", "year": hist["year"], "value": hist["ref_gap_pp"]})]
+                        if has_ref else []))
+    names = pd.concat([hist["year"].astype(str) + f" {prof.name}", hist["year"].astype(str) + " EU27"])
+    return fig, hist, {
+        "name": "sme-gap-trend", "source": ADOPTION_SOURCE,
+        "unit": "percentage points (share of large enterprises − share of SMEs)",
+        "notes": "SMEs: 10-249 persons employed; large: 250 or more. No AI module in 2022. Dashed: the 2025 "
+                 "questionnaire added an item, so 2025 is not strictly comparable with 2024. Circled: "
+                 + ad.flag_note(pd.concat([hist["flags"], hist["ref_flags"]]), names).replace("(hatched)", ""),
+        "alt": ad.lines_alt("the gap between large enterprises and SMEs by survey year", long, "who", unit="pp")}
+
+
+def figure_technologies(prof: Profile) -> tuple | None:
+    import matplotlib.pyplot as plt
+
+    t = prof.technologies
+    if t[["value", "ref_value"]].isna().all().all():
+        return None
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    _paired_bars(ax, t, list(t["label"]), prof.geo)
+    ax.set_xlabel("% of all enterprises (10 or more persons employed)")
+    _wrap(ax, technology_finding(t, prof.geo, prof.year))
+    return fig, t, {"name": "technologies", "source": ADOPTION_SOURCE, "unit": "% of enterprises",
+                    "notes": f"All enterprises (GE10), unit PC_ENT, {prof.year}. Generating pictures, video, sound "
+                             "(E_AI_TPVSG) is asked from 2025 only. An enterprise can use several technologies. "
+                             + _flag_note(t, t["label"], prof.geo),
+                    "alt": paired_alt(f"share of enterprises using each AI technology, {prof.year}", t, prof.geo,
+                                      list(t["label"]))}
+
+
+def figure_exposure(prof: Profile) -> tuple | None:
+    import matplotlib.pyplot as plt
+
+    expo = prof.exposure
+    if expo["exposed_pct"].isna().all():
+        return None
+    own, eu = _colours(prof.has_reference)
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.55 * len(expo)))
+    labels = [prof.name if r == "country" else "EU27" for r in expo["role"]]
+    bars = ax.barh(labels, expo["exposed_pct"].to_numpy(dtype=float), height=0.6,
+                   color=[own if r == "country" else eu for r in expo["role"]])
+    for bar, val, ok, cov in zip(bars, expo["exposed_pct"], expo["comparable"], expo["coverage_pct"], strict=True):
+        if not ok and pd.notna(val):
+            bar.set_hatch("//")
+        text = NOT_AVAILABLE if pd.isna(val) else f"{num(val)} %" + ("" if ok else f" ({num(cov, 0)} % covered)")
+        ax.annotate(text, (0 if pd.isna(val) else val, bar.get_y() + bar.get_height() / 2), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(60.0, float(expo["exposed_pct"].max()) * 1.25))
+    ax.set_xlabel("% of employment in occupations exposed to generative AI (ILO 2025 gradients 1-4)")
+    _wrap(ax, exposure_finding(expo, prof.geo))
+    return fig, expo, {
+        "name": "exposure", "source": EXPOSURE_SOURCE, "unit": "% of employment",
+        "notes": "Employment-weighted over ISCO-08 2-digit groups with a score (the armed forces have none); a group's "
+                 "exposed share is the share of its unit groups in ILO gradients 1-4. Hatched: scored groups with a "
+                 f"value cover less than {num(COVERAGE_MIN, 0)} % of employment (suppressed cells): not comparable.",
+        "alt": ad.bars_alt("share of employment in occupations exposed to generative AI", labels, expo["exposed_pct"],
+                           "%", flags=["" if ok else "low coverage" for ok in expo["comparable"]])}
+
+
+def figure_target(frame: pd.DataFrame, prof: Profile) -> tuple:
+    fig, data, meta = ad.figure_target(ad.target_path(frame, prof.geo), prof.geo)
+    fig.axes[0].set_title(fig.axes[0].get_title().replace(ad.name(prof.geo), prof.name, 1))
+    meta["alt"] = meta["alt"].replace(ad.name(prof.geo), prof.name)
+    return fig, data, meta
+
+
+def items_caption(geo: str) -> str:
+    return f"What this profile can show for {prose_name(geo)}: status of each item"
+
+
+def flags_caption(geo: str) -> str:
+    return f"Eurostat flags on the values used for {prose_name(geo)}, by source"
