@@ -72,6 +72,10 @@ def status_md() -> str:
              "Jupyter Book with execution off. This table is written by the build from the run records.", ""]
     if not records:
         return "\n".join(lines + ["No notebook has been run yet."]) + "\n"
+    failed = [r for r in records if r.get("status") == "failed"]  # reliab: a failed run shows as failed
+    lines += [f"- **{_md_escape(r['id'])} FAILED** in the latest run (commit `{r['failed_commit'][:12]}`, "
+              f"{r['failed_at']}): `{r['error'].replace('`', chr(39))}`. Its page shows the output of commit "
+              f"`{r['commit'][:12]}` under a warning." for r in failed] + ([""] if failed else [])
     lines += ["| Run | Notebook | Parameters | Seconds | Finished (UTC) | Commit |", "|---|---|---|---|---|---|"]
     for r in records:
         params = ", ".join(f"`{k}={v!r}`" for k, v in r["parameters"].items()) or "defaults"
