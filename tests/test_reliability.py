@@ -211,9 +211,21 @@ def test_a_truncated_gzip_or_a_tiny_file_is_refused(tmp_path):
     with pytest.raises(FetchError, match="gzip"):
         check_format(cut, "eurostat-tsv")
     empty = tmp_path / "c.xlsx"
-    empty.write_bytes(b"PK\x03\x04")
-    with pytest.raises(FetchError, match="xlsx"):
+    empty.write_bytes(b"PK\x03\x04" + b"\0" * 60)
+    with pytest.raises(FetchError, match="not an xlsx workbook that opens"):
         check_format(empty, "felten-xlsx")
+    with pytest.raises(FetchError, match="too small"):
+        check_format(tmp_path / "d.csv", "csv") if (tmp_path / "d.csv").write_text("a\n") else None
+
+
+@pytest.mark.integration
+def test_every_mirror_file_passes_the_format_check(mirror):
+    """The check refuses error pages, not the real files (a new vintage in the same layout is accepted)."""
+    from analysis.sources import check_format, load_registry
+
+    for source in load_registry(ROOT / "sources.yml").sources:
+        for f in source.files:
+            check_format(mirror / source.id / f.name, f.format)
 
 
 # ---------------------------------------------------------------- 3. run ids, temporary names, the tree lock
@@ -223,13 +235,16 @@ def test_run_ids_are_canonical_and_do_not_collide():
 
     assert run_id_for("data_coverage", {}) == "data_coverage"
     assert run_id_for("country_profile", {"geo": "AT"}) == "country_profile__geo-AT"
+    assert run_id_for("country_profile", {"geo": "EU27_2020"}) == "country_profile__geo-EU27_2020"
+    assert run_id_for("sme_adoption_gap", {"year": 2024, "geo": "AT"}) == "sme_adoption_gap__geo-AT_year-2024"
     assert run_id_for("nb", {"b": 1, "a": 2}) == run_id_for("nb", {"a": 2, "b": 1})  # order does not matter
     long_a = {f"parameter_{i}": "x" * 9 for i in range(10)} | {"z_last": "A"}
     long_b = {**long_a, "z_last": "B"}  # differs only in a late parameter
     ids = {run_id_for("nb", p) for p in (long_a, long_b)}
     assert len(ids) == 2 and all(len(i) <= 80 for i in ids)
     # values the readable form cannot tell apart still get different ids
-    tricky = [{"a": "b_c-d"}, {"a": "b", "c": "d"}, {"a": "x y"}, {"a": "x-y"}, {"a": 2024}, {"a": "2024"},
+    tricky = [{"a": "b_c-d", "e": "f"}, {"a": "b", "c": "d_e-f"}, {"a": "b_c", "d": "e"}, {"a": "b", "c_d": "e"},
+              {"a": "x y"}, {"a": "x-y"}, {"a": 2024}, {"a": "2024"},
               {"a": None}, {"a": "None"}, {"a": True}, {"a": "True"}]
     made = [run_id_for("nb", p) for p in tricky]
     assert len(set(made)) == len(made), made
@@ -573,3 +588,62 @@ def test_full_disk_is_reported_with_the_path(tmp_path, monkeypatch, capsys):
     err_text = capsys.readouterr().err
     assert "disk full" in err_text and str(target) in err_text and "Traceback" not in err_text
 
+
+
+def test_full_disk_while_writing_an_executed_notebook_names_it(fake_project, monkeypatch):
+    import contextlib
+
+    import papermill as pm
+
+    root = fake_project("x = 1")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pm, "execute_notebook", full)
+    monkeypatch.setattr(build, "_stderr_to", lambda path: contextlib.nullcontext())
+    run = build.Run(id="cov_a", notebook="data_coverage", parameters={"table": "ai_adoption"})
+    with pytest.raises(OSError) as err:
+        build.execute_run(run, warm=False)
+    assert err.value.errno == errno.ENOSPC
+    assert err.value.filename == str(root / "book" / "generated" / "executed" / "cov_a.ipynb")
+    assert not list((root / "book" / "generated" / "executed").glob(".*"))  # no temporary left
+
+
+# ---------------------------------------------------------------- the rendered site (Jupyter Book)
+
+@pytest.mark.integration
+def test_rendered_site_shows_the_failure_and_holds_no_builder_path_nor_ad_hoc_output(fake_project, tmp_path):
+    """Render a two-chapter fake book after one chapter failed: its page and the status page say so, the site
+    has no ad hoc download and no absolute path of this machine."""
+    import shutil
+
+    from analysis.__main__ import main
+
+    root = fake_project(WRITES_DOWNLOAD + "\nprint('first version')",
+                        runs=[("cov_a", "ai_adoption"), ("cov_b", "employment_by_occupation")])
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    shutil.copy(ROOT / "sources.yml", root / "sources.yml")
+    for name in ("_ext", "favicon.png", "references.bib"):
+        src = ROOT / "book" / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / "book" / name)
+    book = yaml.safe_load((root / "book" / "runs.yml").read_text())
+    book["parts"].append({"caption": "About", "chapters": [{"page": "book/generated/status"}]})
+    (root / "book" / "runs.yml").write_text(yaml.safe_dump(book, sort_keys=False))
+    assert main(["run"]) == 0
+    fake_project(RAISES + "\n" + WRITES_DOWNLOAD)
+    assert main(["run"]) == 1
+    assert main(["run", "data_coverage", "-p", "table", "employment_by_occupation_sector"]) == 0  # ad hoc
+    assert main(["render"]) == 0, (root / "_build" / "render.log").read_text()[-3000:]
+    html = root / "_build" / "html"
+    page = (html / "book" / "generated" / "executed" / "cov_b.html").read_text()
+    assert "latest run failed" in page and "the fake chapter broke" in page and "admonition warning" in page
+    status = (html / "book" / "generated" / "status.html").read_text()
+    assert "FAILED" in status and "the fake chapter broke" in status
+    assert "latest run failed" not in (html / "book" / "generated" / "executed" / "cov_a.html").read_text()
+    downloads = sorted(p.name for p in (html / "downloads").iterdir())
+    assert downloads == ["cov_a", "cov_b"]
+    for path in html.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".ipynb", ".json", ".txt", ".md", ".js", ".csv"):
+            text = path.read_text(errors="replace")
+            assert str(root) not in text and str(ROOT) not in text, path

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from analysis import config
 from analysis.params import validate
-from analysis.storage import atomic_write_json, atomic_write_text, write_if_changed
+from analysis.storage import atomic_write_json, atomic_write_text, with_path, write_if_changed
 
 # ---------------------------------------------------------------- the run list
 
@@ -113,6 +113,7 @@ def _entry_errors(exc: ValidationError) -> list[str]:
 #: Longest run id that stays readable; longer (or ambiguous) ids end with a short hash of the parameters.
 RUN_ID_MAX = 80
 _PLAIN_VALUE = re.compile(r"^[A-Za-z0-9]+$")
+_PLAIN_SINGLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 def run_id_for(notebook: str, parameters: dict[str, Any]) -> str:
@@ -128,8 +129,10 @@ def run_id_for(notebook: str, parameters: dict[str, Any]) -> str:
     items = sorted(parameters.items())
     text = "_".join(f"{k}-{v}" for k, v in items)
     readable = re.sub(r"[^A-Za-z0-9_-]+", "-", text)
-    plain = all((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and _PLAIN_VALUE.match(v)
-                and not v.isdigit() and v not in ("None", "True", "False")) for _, v in items)
+    # one parameter: its value may hold _ and - (the name has none); several: letters and digits only
+    pattern = _PLAIN_VALUE if len(items) > 1 else _PLAIN_SINGLE
+    plain = all((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and pattern.match(v)
+                and not v.lstrip("-").isdigit() and v not in ("None", "True", "False")) for _, v in items)
     run_id = f"{notebook}__{readable}"
     if plain and len(run_id) <= RUN_ID_MAX:
         return run_id
@@ -222,6 +225,7 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     target = out_dir / f"{run.id}.ipynb"
     fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{run.id}.{os.getpid()}.", suffix=".tmp.ipynb")
     os.close(fd)
+    os.chmod(tmp_name, 0o644)  # mkstemp's 0600 would travel to the published notebook
     tmp = Path(tmp_name)  # unique per process and call: two runs of one id never share it
     # an ad hoc run's figures go to a folder no book run has, moved out of the site afterwards
     os.environ["ANALYSIS_RUN_ID"] = f"{ADHOC_PREFIX}{run.id}" if adhoc else run.id
@@ -252,12 +256,17 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
             tmp.unlink(missing_ok=True)
             if attempt == 2 or "Kernel" not in str(exc):
                 raise
+        except OSError as exc:  # a full disk names the notebook being written
+            tmp.unlink(missing_ok=True)
+            raise with_path(exc, target) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
     try:
         _tag_for_readers(tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        raise with_path(exc, target) from None
     finally:
         tmp.unlink(missing_ok=True)
     return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
@@ -534,7 +543,7 @@ def mark_failed(run: Run, failure: RunFailed, commit: str, previous: dict | None
               "error": f"{failure.cell}: {failure.error}", "failed_at": now, "failed_commit": commit}
     _write_status([record])
     page = config.executed_dir() / f"{run.id}.ipynb"
-    error = f"{failure.error} ({failure.cell.replace('`', '')})".replace("`", "'")
+    error = re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", f"{failure.error} ({failure.cell.replace('`', '')})")
     if page.exists() and old:
         try:
             nb = nbformat.read(page, as_version=4)
@@ -548,7 +557,7 @@ def mark_failed(run: Run, failure: RunFailed, commit: str, previous: dict | None
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_markdown_cell(f"# {run.title or run.id}")]
     nb.cells = [c for c in nb.cells if BANNER_TAG not in c.get("metadata", {}).get("tags", [])]
-    text = (f"```{{warning}}\n{said}; the latest run failed: `{error}` (commit `{commit[:12]}`, {now}). "
+    text = (f"```{{warning}}\n{said}; the latest run failed: {error} (commit `{commit[:12]}`, {now}). "
             "Its numbers and sentences may be out of date.\n```")
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(text, metadata={"tags": [BANNER_TAG]}))
     page.parent.mkdir(parents=True, exist_ok=True)

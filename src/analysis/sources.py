@@ -179,7 +179,7 @@ def verified_raw(source_id: str, name: str) -> Path:
 
 def _looks_like_html(head: bytes) -> bool:
     start = head.lstrip()[:200].lower()
-    return start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start or b"<body" in start
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start or b"<body" in start
 
 
 def check_format(path: Path, fmt: str, content_type: str = "") -> None:
@@ -208,7 +208,10 @@ def check_format(path: Path, fmt: str, content_type: str = "") -> None:
         except (OSError, EOFError) as exc:
             raise FetchError(f"{what}: a gzip file that does not decompress ({exc}); the download is damaged "
                              "or incomplete. Nothing was written or pinned.") from None
-    if fmt.endswith("xlsx"):
+    first = raw.split(b"\n", 1)[0]
+    if raw[:2] == b"PK":
+        if not (fmt.endswith("xlsx")):
+            raise FetchError(f"{what}: a zip/xlsx file where {fmt} was expected. Nothing was written or pinned.")
         try:
             with zipfile.ZipFile(path) as zf:
                 if "[Content_Types].xml" not in zf.namelist():
@@ -217,24 +220,30 @@ def check_format(path: Path, fmt: str, content_type: str = "") -> None:
             raise FetchError(f"{what}: not an xlsx workbook that opens ({exc}). Nothing was written or pinned.") \
                 from None
         return
-    if fmt == "stata":
-        if _looks_like_html(raw[:512]):
-            raise FetchError(f"{what}: an HTML page, not a Stata file. Nothing was written or pinned.")
-        return
+    if fmt in ("ilo-xlsx", "felten-xlsx"):
+        raise FetchError(f"{what}: not an xlsx workbook (no zip signature"
+                         + ("; it is an HTML page" if _looks_like_html(raw[:512]) else "")
+                         + "). Nothing was written or pinned.")
     if _looks_like_html(raw[:512]):
         raise FetchError(f"{what}: an HTML page, not the data file (an error page served with status 200?). "
                          "Nothing was written or pinned.")
+    if fmt == "stata":
+        return
+    # the table must parse with the reader `process` uses for this layout
+    if b"\\TIME_PERIOD" in first or b"\\time" in first:
+        kind = "a Eurostat TSV"
+    elif first.startswith(b"DATAFLOW"):
+        kind = "a Eurostat SDMX-CSV"
+    else:
+        kind = "a Eurostat TSV" if fmt == "eurostat-tsv" else "a CSV"
     try:
-        if fmt == "eurostat-tsv":
-            first = raw.split(b"\n", 1)[0]
+        from analysis import eurostat
+
+        if kind == "a Eurostat TSV":
             if b"\t" not in first or b"\\" not in first:
                 raise ValueError("its first line is not a Eurostat header such as 'freq,geo\\TIME_PERIOD<TAB>2024'")
-            from analysis import eurostat
-
             frame = eurostat.read_bulk_tsv(path)
-        elif fmt == "eurostat-sdmx-csv":
-            from analysis import eurostat
-
+        elif kind == "a Eurostat SDMX-CSV":
             frame = eurostat.read_sdmx_csv(path)
         else:
             import io
@@ -243,7 +252,6 @@ def check_format(path: Path, fmt: str, content_type: str = "") -> None:
         if len(frame) == 0:
             raise ValueError("no rows")
     except Exception as exc:  # any parser error: the file does not parse into its table
-        kind = {"eurostat-tsv": "a Eurostat TSV", "eurostat-sdmx-csv": "a Eurostat SDMX-CSV"}.get(fmt, "a CSV")
         raise FetchError(f"{what}: not {kind} that parses into its table ({type(exc).__name__}: {exc}). "
                          "Nothing was written or pinned.") from None
 

@@ -29,7 +29,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise _with_path(exc, path) from None
+        raise with_path(exc, path) from None
     try:
         os.chmod(tmp, 0o644)
         with os.fdopen(fd, "wb") as fh:
@@ -40,12 +40,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise _with_path(exc, path) from None
+            raise with_path(exc, path) from None
         raise
     return path
 
 
-def _with_path(exc: OSError, path: Path) -> OSError:
+def with_path(exc: OSError, path: Path) -> OSError:
     """The same error, naming the file being written (a full disk otherwise says only "No space left")."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return OSError(exc.errno, "No space left on device (disk full) while writing", str(path))
