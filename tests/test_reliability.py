@@ -613,7 +613,8 @@ def test_full_disk_while_writing_an_executed_notebook_names_it(fake_project, mon
 # ---------------------------------------------------------------- the rendered site (Jupyter Book)
 
 @pytest.mark.integration
-def test_rendered_site_shows_the_failure_and_holds_no_builder_path_nor_ad_hoc_output(fake_project, tmp_path):
+def test_rendered_site_shows_the_failure_and_holds_no_builder_path_nor_ad_hoc_output(fake_project, tmp_path,
+                                                                                    capsys):
     """Render a two-chapter fake book after one chapter failed: its page and the status page say so, the site
     has no ad hoc download and no absolute path of this machine."""
     import shutil
@@ -632,7 +633,11 @@ def test_rendered_site_shows_the_failure_and_holds_no_builder_path_nor_ad_hoc_ou
     (root / "book" / "runs.yml").write_text(yaml.safe_dump(book, sort_keys=False))
     assert main(["run"]) == 0
     fake_project(RAISES + "\n" + WRITES_DOWNLOAD)
+    capsys.readouterr()
     assert main(["run"]) == 1
+    err = capsys.readouterr().err  # the stderr summary: notebook, cell and error once, no traceback
+    assert err.count("the fake chapter broke") == 1 and "Traceback" not in err
+    assert "FAILED cov_b: notebook data_coverage, cell [4]" in err
     assert main(["run", "data_coverage", "-p", "table", "employment_by_occupation_sector"]) == 0  # ad hoc
     assert main(["render"]) == 0, (root / "_build" / "render.log").read_text()[-3000:]
     html = root / "_build" / "html"

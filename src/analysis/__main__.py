@@ -10,6 +10,11 @@ import time
 from analysis import config
 
 
+def _log(line: str) -> None:
+    """Progress to stdout; a failed run's one-line summary (notebook, cell, error) to stderr."""
+    print(line, file=sys.stderr if line.startswith("FAILED") else sys.stdout, flush=True)
+
+
 def cmd_fetch(args) -> None:
     from analysis.sources import fetch
 
@@ -40,7 +45,7 @@ def cmd_run(args) -> None:
             raise ParameterError("-p needs a notebook: `python -m analysis run NOTEBOOK -p name value`; "
                                  "`run` alone runs book/runs.yml with its own parameters")
         with tree_lock():
-            run_all(load_book().runs(), workers=args.workers)
+            run_all(load_book().runs(), workers=args.workers, log=_log)
         return
     raw = {}
     for name, value in args.p or []:
@@ -87,7 +92,7 @@ def cmd_build(args) -> None:
         fetch(strict=args.strict)
         process()
         try:
-            run_all(book.runs(), workers=args.workers)
+            run_all(book.runs(), workers=args.workers, log=_log)
         except RunsFailed:
             render()  # the site says which runs failed (banners, status page); the build still fails
             raise
