@@ -340,11 +340,13 @@ if table != "ai_adoption":
 """
 
 
-def test_ctrl_c_stops_the_build_within_seconds_and_keeps_finished_records(fake_project):
+@pytest.mark.parametrize("warm", ["0", "1"], ids=["cold-kernel", "warm-kernel"])
+def test_ctrl_c_stops_the_build_within_seconds_and_keeps_finished_records(fake_project, warm):
     root = fake_project(SLOW, runs=[("cov_fast", "ai_adoption"), ("cov_slow", "employment_by_occupation"),
                                     ("cov_queued", "employment_by_occupation_sector")])
     proc = subprocess.Popen([sys.executable, "-m", "analysis", "run", "--workers", "1"], cwd=root,
-                            env=_cli_env(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**_cli_env(root), "ANALYSIS_WARM_KERNELS": warm}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
         _interrupt_and_check(proc, root)
