@@ -332,7 +332,7 @@ def _builder_prefixes() -> list[tuple[str, str]]:
     """Absolute paths of this machine, longest first, and what replaces them in published notebooks."""
     pairs = {str(config.project_root()): ".", str(Path(sys.prefix).resolve()): "<python>",
              sys.prefix: "<python>", str(Path.home()): "~"}
-    return sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+    return sorted(((k, v) for k, v in pairs.items() if len(k.strip("/")) > 0), key=lambda kv: -len(kv[0]))
 
 
 def _strip_builder_paths(nb) -> None:
@@ -342,9 +342,11 @@ def _strip_builder_paths(nb) -> None:
     nb.metadata.get("papermill", {}).pop("output_path", None)
     prefixes = _builder_prefixes()
 
+    patterns = [(re.compile(re.escape(prefix) + r"(?=/|$|[^\w.-])"), short) for prefix, short in prefixes]
+
     def clean(text: str) -> str:
-        for prefix, short in prefixes:
-            text = text.replace(prefix + "/", short + "/").replace(prefix, short)
+        for pattern, short in patterns:  # whole path components only: /root is replaced, /rootfs is not
+            text = pattern.sub(short, text)
         return text
 
     for cell in nb.cells:
