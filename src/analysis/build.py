@@ -210,7 +210,11 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
                 warm: bool | None = None, adhoc: bool = False) -> dict[str, Any]:
     """Execute one run with papermill (after validating its parameters against the data).
 
-    Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, versions).
+    Writes ``<output_dir>/<run id>.ipynb`` atomically (through a temporary name unique to this process and call);
+    returns a record (id, parameters, seconds, versions). A notebook that raises gives :class:`RunFailed` (one
+    line: notebook, cell, error; the executed copy with its traceback is kept in ``_build/logs``). ``adhoc`` (the
+    ``run NOTEBOOK`` command) writes the figures under ``downloads/adhoc-<id>/``, which
+    :func:`prune_ad_hoc_downloads` moves out of the site.
     Retries once when the kernel fails to start (a known papermill race under parallel load).
     ``warm`` (default on; ``ANALYSIS_WARM_KERNELS=0`` turns it off) forks the kernel from a process that has
     already imported the heavy modules (:mod:`analysis.warmkernel`); it falls back to a cold kernel by itself, and
