@@ -470,6 +470,8 @@ def test_damaged_executed_notebook_is_not_up_to_date(fake_project):
     assert said == ["up to date cov_a"]
     page = root / "book" / "generated" / "executed" / "cov_a.ipynb"
     page.write_text(page.read_text()[:200])  # damaged on disk
+    with pytest.raises(RuntimeError, match=r"cov_a; run `python -m analysis run`"):
+        build.render(log=lambda *_: None)  # not "up to date", not rendered
     said.clear()
     build.run_all(runs, executor=build.InlineExecutor(), log=said.append)
     assert said and said[0].startswith("ran cov_a")
