@@ -164,9 +164,15 @@ def test_process_skips_unchanged_tables_and_rebuilds_changed_ones(mirror_project
     said: list[str] = []
     process.process(log=said.append)
     assert all(s.startswith("up to date") for s in said) and len(said) == len(process.all_tables())
-    # a changed raw input (here: its provenance-verified copy replaced) re-processes exactly the tables reading it
+    # a changed raw input (here: a newer vintage, verified and recorded in its provenance as a download would
+    # be) re-processes exactly the tables reading it
+    from analysis.storage import sha256_file
+
     raw = root / "data" / "raw" / "eurostat-lfsa_egai2d" / "lfsa_egai2d_2023-2025.csv"
     raw.write_bytes(raw.read_bytes() + b"\n")
+    prov_path = raw.with_name(raw.name + ".provenance.json")
+    prov = json.loads(prov_path.read_text())
+    prov_path.write_text(json.dumps({**prov, "sha256": sha256_file(raw), "pinned": False}))
     said.clear()
     process.process(log=said.append)
     rebuilt = sorted(s.split()[1] for s in said if s.startswith("processed"))

@@ -111,7 +111,7 @@ def test_mirror_variable_pointing_nowhere(demo, monkeypatch, tmp_path):
 
 
 def _fake_retrieve(payload: bytes | Exception):
-    def retrieve(url, known_hash, fname, path, progressbar):
+    def retrieve(url, known_hash, fname, path, progressbar, **kwargs):
         if isinstance(payload, Exception):
             raise payload
         out = Path(path) / fname

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import re
+import errno
 import sys
 import time
 
 from analysis import config
 
 
-def _run_id(notebook: str, params: dict) -> str:
-    if not params:
-        return notebook
-    text = "_".join(f"{k}-{v}" for k, v in params.items())
-    return f"{notebook}__{re.sub(r'[^A-Za-z0-9_-]+', '-', text)[:80]}"
+def _log(line: str) -> None:
+    """Progress to stdout; a failed run's one-line summary (notebook, cell, error) to stderr."""
+    print(line, file=sys.stderr if line.startswith("FAILED") else sys.stdout, flush=True)
 
 
 def cmd_fetch(args) -> None:
@@ -30,26 +28,44 @@ def cmd_process(args) -> None:
 
 
 def cmd_run(args) -> None:
-    from analysis.build import Run, execute_run, git_commit, load_book, run_all
-    from analysis.params import coerce_cli, validate
+    from analysis.build import (
+        Run,
+        execute_run,
+        git_commit,
+        load_book,
+        prune_ad_hoc_downloads,
+        run_all,
+        run_id_for,
+        tree_lock,
+    )
+    from analysis.params import ParameterError, coerce_cli, validate
 
     if not args.notebook:
-        run_all(load_book().runs(), workers=args.workers)
+        if args.p:
+            raise ParameterError("-p needs a notebook: `python -m analysis run NOTEBOOK -p name value`; "
+                                 "`run` alone runs book/runs.yml with its own parameters")
+        with tree_lock():
+            run_all(load_book().runs(), workers=args.workers, log=_log)
         return
     raw = {}
     for name, value in args.p or []:
+        if name in raw:
+            raise ParameterError(f"{args.notebook}: parameter {name} given twice; give each parameter once")
         raw[name] = coerce_cli(args.notebook, name, value)
     params = validate(args.notebook, raw)  # fails before any work
-    run = Run(id=_run_id(args.notebook, raw), notebook=args.notebook, parameters=params.model_dump())
-    rec = execute_run(run, git_commit(), output_dir=config.build_dir() / "runs")
-    print(f"wrote {rec['output']} ({rec['seconds']} s); figures and their data in "
-          f"book/generated/site/downloads/{run.id}/")
+    run = Run(id=run_id_for(args.notebook, raw), notebook=args.notebook, parameters=params.model_dump())
+    rec = execute_run(run, git_commit(), output_dir=config.build_dir() / "runs", adhoc=True)
+    moved = prune_ad_hoc_downloads()  # ad hoc outputs never reach the published site
+    where = next((m for m in moved if m.parent.name == run.id), config.build_dir() / "runs" / run.id / "downloads")
+    rel = where.relative_to(config.project_root()) if where.is_relative_to(config.project_root()) else where
+    print(f"wrote {rec['output']} ({rec['seconds']} s); figures and their data in {rel}/")
 
 
 def cmd_render(args) -> None:
-    from analysis.build import render
+    from analysis.build import render, tree_lock
 
-    render()
+    with tree_lock():
+        render(force=args.force)
 
 
 def cmd_toc(args) -> None:
@@ -66,16 +82,21 @@ def cmd_refresh(args) -> None:
 
 
 def cmd_build(args) -> None:
-    from analysis.build import load_book, render, run_all
+    from analysis.build import RunsFailed, load_book, render, run_all, tree_lock
     from analysis.process import process
     from analysis.sources import fetch
 
     t0 = time.perf_counter()
     book = load_book()
-    fetch(strict=args.strict)
-    process()
-    run_all(book.runs(), workers=args.workers)
-    render()
+    with tree_lock():
+        fetch(strict=args.strict)
+        process()
+        try:
+            run_all(book.runs(), workers=args.workers, log=_log)
+        except RunsFailed:
+            render()  # the site says which runs failed (banners, status page); the build still fails
+            raise
+        render()
     print(f"build finished in {time.perf_counter() - t0:.1f} s")
 
 
@@ -97,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("render", help="build the HTML with Jupyter Book (execution off)")
+    p.add_argument("--force", action="store_true", help="render every page even when nothing changed")
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("toc", help="regenerate _toc.yml from book/runs.yml")
     p.set_defaults(func=cmd_toc)
@@ -108,13 +130,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.set_defaults(func=cmd_build)
     args = parser.parse_args(argv)
+    import os
+
     try:
         args.func(args)
-    except Exception as exc:  # one clear message, non-zero exit; tracebacks with ANALYSIS_DEBUG=1
-        import os
-
+    except KeyboardInterrupt as exc:  # Ctrl-C: one line saying what was done and what was not
         if os.environ.get("ANALYSIS_DEBUG"):
             raise
+        print(str(exc) or f"interrupted: `{args.command}` stopped; files already written are whole (atomic writes), "
+              "the rest was not written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear message, non-zero exit; tracebacks with ANALYSIS_DEBUG=1
+        if os.environ.get("ANALYSIS_DEBUG"):
+            raise
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            print(f"error: disk full (no space left on device) while writing {exc.filename or 'a file'}; "
+                  "free some space and run again (files already written are whole)", file=sys.stderr)
+            return 1
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -9,10 +9,14 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from importlib import metadata
@@ -20,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from analysis import config
 from analysis.envlock import lock_hash
 from analysis.params import validate
-from analysis.storage import atomic_write_json, atomic_write_text, write_if_changed
+from analysis.storage import atomic_write_json, atomic_write_text, with_path, write_if_changed
 
 # ---------------------------------------------------------------- the run list
 
@@ -79,9 +83,13 @@ class Book(BaseModel):
 
 
 def load_book(path: Path | None = None) -> Book:
-    """Read ``book/runs.yml``; every run's parameters are validated (names and types) here."""
+    """Read ``book/runs.yml``; every run's parameters are validated (names and types) here. An invalid entry
+    is named in the error by its place (``parts[0].chapters[2].run.id``) and value."""
     path = path or config.runs_file()
-    book = Book.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    try:
+        book = Book.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise ValueError(f"{path}: invalid entries:\n  " + "\n  ".join(_entry_errors(exc))) from None
     ids = [r.id for r in book.runs()]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -89,6 +97,49 @@ def load_book(path: Path | None = None) -> Book:
     for r in book.runs():
         validate(r.notebook, r.parameters, check_data=False)
     return book
+
+
+def _entry_errors(exc: ValidationError) -> list[str]:
+    """One line per problem of ``runs.yml``: where (``parts[0].chapters[1].run.id``), the value, what is wrong."""
+    out = []
+    for e in exc.errors():
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".") or "(top)"
+        value = e.get("input")
+        shown = repr(value) if not isinstance(value, dict | list) else yaml.safe_dump(value, default_flow_style=True,
+                                                                                  width=200).strip()
+        out.append(f"{where} = {shown[:120]}: {e['msg']}")
+    return out
+
+
+#: Longest run id that stays readable; longer (or ambiguous) ids end with a short hash of the parameters.
+RUN_ID_MAX = 80
+_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9]+$")
+_PLAIN_SINGLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def run_id_for(notebook: str, parameters: dict[str, Any]) -> str:
+    """The canonical id of a run of ``notebook`` with ``parameters`` (order does not matter).
+
+    ``notebook`` alone without parameters; else ``notebook__name-value_name-value`` with the names sorted.
+    When that text would be ambiguous (a value that is not plain letters and digits, a string that looks like a
+    number, ``None`` or a boolean) or longer than :data:`RUN_ID_MAX`, it is shortened and ends with ``-`` and 10
+    hex digits of the sha256 of the parameters as canonical JSON: distinct parameter sets get distinct ids.
+    Valid as a ``book/runs.yml`` id and as a file name."""
+    if not parameters:
+        return notebook
+    items = sorted(parameters.items())
+    text = "_".join(f"{k}-{v}" for k, v in items)
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", text)
+    # one parameter: its value may hold _ and - (the name has none); several: letters and digits only
+    pattern = _PLAIN_VALUE if len(items) > 1 else _PLAIN_SINGLE
+    plain = all((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and pattern.match(v)
+                and not v.lstrip("-").isdigit() and v not in ("None", "True", "False")) for _, v in items)
+    run_id = f"{notebook}__{readable}"
+    if plain and len(run_id) <= RUN_ID_MAX:
+        return run_id
+    digest = hashlib.sha256(json.dumps(dict(items), sort_keys=True, default=str).encode()).hexdigest()[:10]
+    room = max(0, RUN_ID_MAX - len(notebook) - 2 - 11)
+    return f"{notebook}__{readable[:room].rstrip('-_')}-{digest}".replace("__-", "__")
 
 
 def executed_rel(run_id: str) -> str:
@@ -139,11 +190,32 @@ def git_commit() -> str:
         return "unknown"
 
 
-def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None) -> dict[str, Any]:
+class RunFailed(RuntimeError):
+    """A notebook raised: which run, which notebook, which cell, which error (one line; the traceback is kept in
+    ``_build/logs/<run id>.failed.ipynb``). Picklable, so that it crosses the process pool."""
+
+    def __init__(self, run_id: str, notebook: str, cell: str, error: str, kept: str = ""):
+        super().__init__(run_id, notebook, cell, error, kept)
+        self.run_id, self.notebook, self.cell, self.error, self.kept = run_id, notebook, cell, error, kept
+
+    def __str__(self) -> str:
+        return (f"{self.run_id}: notebook {self.notebook}, {self.cell}: {self.error}"
+                + (f" (traceback in {self.kept})" if self.kept else ""))
+
+
+#: Prefix of an ad hoc run's download folder while it runs (never a book run id: those have no ``-``).
+ADHOC_PREFIX = "adhoc-"
+
+
+def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None,
+                adhoc: bool = False) -> dict[str, Any]:
     """Execute one run with papermill (after validating its parameters against the data).
 
-    Writes ``<output_dir>/<run id>.ipynb`` atomically; returns a record (id, parameters, seconds, commit, lock
-    hash, versions).
+    Writes ``<output_dir>/<run id>.ipynb`` atomically (through a temporary name unique to this process and call);
+    returns a record (id, parameters, seconds, commit, lock hash, versions). A notebook that raises gives :class:`RunFailed` (one
+    line: notebook, cell, error; the executed copy with its traceback is kept in ``_build/logs``). ``adhoc`` (the
+    ``run NOTEBOOK`` command) writes the figures under ``downloads/adhoc-<id>/``, which
+    :func:`prune_ad_hoc_downloads` moves out of the site.
     Retries once when the kernel fails to start (a known papermill race under parallel load). Each run gets an
     ordinary fresh kernel from jupyter_client (no forking, no patching of third-party internals).
     """
@@ -154,8 +226,12 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     out_dir = output_dir or config.executed_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{run.id}.ipynb"
-    tmp = out_dir / f".{run.id}.tmp.ipynb"
-    os.environ["ANALYSIS_RUN_ID"] = run.id
+    fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{run.id}.{os.getpid()}.", suffix=".tmp.ipynb")
+    os.close(fd)
+    os.chmod(tmp_name, 0o644)  # mkstemp's 0600 would travel to the published notebook
+    tmp = Path(tmp_name)  # unique per process and call: two runs of one id never share it
+    # an ad hoc run's figures go to a folder no book run has, moved out of the site afterwards
+    os.environ["ANALYSIS_RUN_ID"] = f"{ADHOC_PREFIX}{run.id}" if adhoc else run.id
     os.environ["ANALYSIS_COMMIT"] = commit
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # figures must reach the notebook: a non-interactive MPLBACKEND (e.g. Agg, set by a CI or a shell) would
@@ -171,15 +247,25 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
                     cwd=str(src.parent), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                 )
             break
+        except pm.PapermillExecutionError as exc:  # the notebook raised: say where, once; keep the traceback
+            raise _run_failed(run, exc, tmp) from None
         except RuntimeError as exc:  # "Kernel didn't respond in 60 seconds" / "Kernel died before replying"
             tmp.unlink(missing_ok=True)
             if attempt == 2 or "Kernel" not in str(exc):
                 raise
+        except OSError as exc:  # a full disk names the notebook being written
+            tmp.unlink(missing_ok=True)
+            raise with_path(exc, target) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    _tag_for_readers(tmp)
-    os.replace(tmp, target)
+    try:
+        _tag_for_readers(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise with_path(exc, target) from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
             "seconds": round(time.perf_counter() - start, 2),
             "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
@@ -187,6 +273,23 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
             "versions": _versions(),
             "output": str(target.relative_to(config.project_root())
                           if target.is_relative_to(config.project_root()) else target)}
+
+
+def _run_failed(run: Run, exc: Exception, tmp: Path) -> RunFailed:
+    """The one-line failure of a run whose notebook raised; its executed copy moves to ``_build/logs``."""
+    kept = config.build_dir() / "logs" / f"{run.id}.failed.ipynb"
+    try:
+        if tmp.exists():
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, kept)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    first = next((ln.strip() for ln in str(getattr(exc, "source", "")).splitlines() if ln.strip()), "")
+    cell = f"cell [{getattr(exc, 'exec_count', '?')}]" + (f" `{first[:60]}`" if first else "")
+    evalue = str(getattr(exc, "evalue", "")).strip().splitlines()
+    error = f"{getattr(exc, 'ename', type(exc).__name__)}: {evalue[-1] if evalue else ''}".strip().rstrip(":")
+    rel = kept.relative_to(config.project_root()) if kept.is_relative_to(config.project_root()) else kept
+    return RunFailed(run.id, run.notebook, cell, error, str(rel) if kept.exists() else "")
 
 
 @contextlib.contextmanager
@@ -219,7 +322,43 @@ def _tag_for_readers(path: Path) -> None:
             tags.append("remove-cell")  # the defaults, overridden by the injected cell that follows
         elif "hide-input" not in tags and "remove-input" not in tags:
             tags.append("hide-input")
+    _strip_builder_paths(nb)
     nbformat.write(nb, path)
+
+
+def _builder_prefixes() -> list[tuple[str, str]]:
+    """Absolute paths of this machine, longest first, and what replaces them in published notebooks."""
+    pairs = {str(config.project_root()): ".", str(Path(sys.prefix).resolve()): "<python>",
+             sys.prefix: "<python>", str(Path.home()): "~"}
+    return sorted(((k, v) for k, v in pairs.items() if len(k.strip("/")) > 0), key=lambda kv: -len(kv[0]))
+
+
+def _strip_builder_paths(nb) -> None:
+    """No absolute path of the machine that built the book in the executed notebook: papermill's
+    ``input_path``/``output_path`` are dropped, and paths in text outputs (warnings, tracebacks) made relative."""
+    nb.metadata.get("papermill", {}).pop("input_path", None)
+    nb.metadata.get("papermill", {}).pop("output_path", None)
+    prefixes = _builder_prefixes()
+
+    patterns = [(re.compile(re.escape(prefix) + r"(?=/|$|[^\w.-])"), short) for prefix, short in prefixes]
+
+    def clean(text: str) -> str:
+        for pattern, short in patterns:  # whole path components only: /root is replaced, /rootfs is not
+            text = pattern.sub(short, text)
+        return text
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = clean(out["text"])
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                if mime in out.get("data", {}):
+                    value = out["data"][mime]
+                    out["data"][mime] = [clean(v) for v in value] if isinstance(value, list) else clean(value)
+            if "traceback" in out:
+                out["traceback"] = [clean(t) for t in out["traceback"]]
+            if "evalue" in out:
+                out["evalue"] = clean(out["evalue"])
 
 
 class InlineExecutor(cf.Executor):
@@ -229,7 +368,7 @@ class InlineExecutor(cf.Executor):
         fut: cf.Future = cf.Future()
         try:
             fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
+        except Exception as exc:  # Ctrl-C (KeyboardInterrupt) propagates: nothing more is run
             fut.set_exception(exc)
         return fut
 
@@ -246,10 +385,32 @@ def _key_path(run_id: str) -> Path:
     return config.executed_dir() / f"{run_id}.key"
 
 
+def _write_key(run_id: str, key: str) -> None:
+    """Record that the executed notebook was produced with ``key``, and its sha256 (to detect later damage)."""
+    from analysis.storage import sha256_file
+
+    notebook = config.executed_dir() / f"{run_id}.ipynb"
+    atomic_write_text(_key_path(run_id), f"{key}\n{sha256_file(notebook)}\n")
+
+
+def _damaged(run_id: str) -> bool:
+    """True when a run's executed notebook differs from the one its key file recorded (edited, truncated)."""
+    from analysis.storage import sha256_file
+
+    target, key_file = config.executed_dir() / f"{run_id}.ipynb", _key_path(run_id)
+    if not key_file.exists():
+        return False
+    lines = key_file.read_text(encoding="utf-8").split()
+    return not target.exists() or len(lines) < 2 or lines[1] != sha256_file(target)
+
+
 def is_current(run: Run, key: str) -> bool:
-    """True when the executed notebook exists and was produced with ``key``."""
+    """True when the executed notebook exists, was produced with ``key`` and is the file that run wrote."""
     target, key_file = config.executed_dir() / f"{run.id}.ipynb", _key_path(run.id)
-    return target.exists() and key_file.exists() and key_file.read_text(encoding="utf-8").strip() == key
+    if not (target.exists() and key_file.exists()):
+        return False
+    lines = key_file.read_text(encoding="utf-8").split()
+    return bool(lines) and lines[0] == key and not _damaged(run.id)
 
 
 def _previous_records() -> dict[str, dict]:
@@ -257,11 +418,48 @@ def _previous_records() -> dict[str, dict]:
     return {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8"))} if path.exists() else {}
 
 
+class RunsFailed(RuntimeError):
+    """Some runs failed (each already reported on one line); their pages carry a banner."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during the runs; ``str()`` is the one-line summary of what was done and what was not."""
+
+
+def _worker_init() -> None:
+    """Pool workers ignore Ctrl-C: the main process decides (cancel the queue, stop the kernels, keep records)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_children(grace: float = 3.0) -> None:
+    """Terminate every process this one started (pool workers and their kernels), then kill
+    what is still alive after ``grace`` seconds."""
+    import psutil
+
+    try:
+        children = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(alive, timeout=grace)
+
+
 def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int = 2,
             log: Callable[[str], None] = print, force: bool = False) -> list[dict[str, Any]]:
     """Execute runs in parallel worker processes (or any ``concurrent.futures.Executor``, e.g. a
     ``dask.distributed`` client's ``get_executor()``). Runs whose key is unchanged are skipped (``force``
-    re-runs all). Raises after all runs finished if any failed. Returns the records of all runs, in order."""
+    re-runs all). Returns the records of all runs, in order.
+
+    Each run's record is written to ``runs.json`` (atomically) as soon as it finishes. A failed run is reported
+    on one line (notebook, cell, error), recorded as failed, and its previous page gets a banner
+    (:func:`mark_failed`); :class:`RunsFailed` is raised after all runs. Ctrl-C cancels the queued runs, stops the
+    running kernels, keeps the finished runs' records and raises :class:`Interrupted` with a one-line summary."""
     commit = git_commit()
     keys = {r.id: run_key(r) for r in runs}  # validates every run's parameters before any work
     previous = _previous_records()
@@ -278,27 +476,93 @@ def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int =
     errors: list[str] = []
     own = executor is None and len(todo) > 0
     if own:
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)))
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init)
+    futures: dict[cf.Future, Run] = {}
+    done: list[str] = []
+    interrupted = False
     try:
-        futures = {executor.submit(execute_run, r, commit): r for r in todo}
+        for r in todo:
+            futures[executor.submit(execute_run, r, commit)] = r
         for fut in cf.as_completed(futures):
             r = futures[fut]
             try:
-                rec = fut.result()
+                rec = {**fut.result(), "status": "ok"}
                 records[r.id] = rec
-                atomic_write_text(_key_path(r.id), keys[r.id] + "\n")
+                _write_key(r.id, keys[r.id])
+                _write_status([rec])  # kept even if the build is interrupted later
+                done.append(r.id)
                 log(f"ran {r.id:40s} {rec['seconds']:6.1f} s")
-            except Exception as exc:  # report every failure, then fail
-                errors.append(f"{r.id}: {type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc) else ''}")
-                log(f"FAILED {r.id}: {exc}")
+            except Exception as exc:  # report every failure on one line, then fail
+                failure = exc if isinstance(exc, RunFailed) else RunFailed(
+                    r.id, r.notebook, "before or after the cells",
+                    f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}")
+                errors.append(r.id)
+                records[r.id] = mark_failed(r, failure, commit, previous.get(r.id))
+                log(f"FAILED {failure}")
+    except KeyboardInterrupt:
+        interrupted = True
+        for fut in futures:
+            fut.cancel()
+        if own:
+            _stop_children()
     finally:
         if own:
-            executor.shutdown()
+            executor.shutdown(wait=not interrupted, cancel_futures=True)
+    if interrupted:
+        not_done = [r.id for r in todo if r.id not in done and r.id not in errors]
+        raise Interrupted(
+            f"interrupted: {len(done)} run(s) finished, records kept ({', '.join(done) or 'none'}); "
+            f"{len(not_done)} not run or stopped ({', '.join(not_done) or 'none'})"
+            + (f"; {len(errors)} failed ({', '.join(errors)})" if errors else "")
+            + ". `python -m analysis run` runs only what is missing.")
     if errors:
-        raise RuntimeError("notebook run(s) failed:\n  " + "\n  ".join(errors))
+        raise RunsFailed(f"{len(errors)} notebook run(s) failed: {', '.join(errors)} (reported above; their pages "
+                         "and the execution-status page say so)")
     ordered = [records[r.id] for r in runs]
     _write_status(ordered)
     return ordered
+
+
+BANNER_TAG = "run-failed-banner"
+
+
+def mark_failed(run: Run, failure: RunFailed, commit: str, previous: dict | None) -> dict[str, Any]:
+    """Record a failed run in ``runs.json`` and put a visible banner at the top of its page.
+
+    The page keeps the previous successful output (the other chapters stay readable) under a warning that says
+    which commit it is from and how the latest run failed; without a previous output, the page is the banner
+    alone. Returns the record written."""
+    import nbformat
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    old = previous or {}
+    record = {"id": run.id, "notebook": run.notebook, "parameters": old.get("parameters", run.parameters),
+              "seconds": old.get("seconds", 0.0), "finished": old.get("finished", "never"),
+              "commit": old.get("commit", "none"), "versions": old.get("versions", _versions()),
+              "output": old.get("output", ""), "status": "failed",
+              "error": f"{failure.cell}: {failure.error}", "failed_at": now, "failed_commit": commit}
+    _write_status([record])
+    page = config.executed_dir() / f"{run.id}.ipynb"
+    error = re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", f"{failure.error} ({failure.cell.replace('`', '')})")
+    if page.exists() and old:
+        try:
+            nb = nbformat.read(page, as_version=4)
+        except Exception:  # damaged: replaced by the banner alone
+            nb = None
+        said = f"This page is from commit `{old.get('commit', 'unknown')[:12]}` (run of {old.get('finished')})"
+    else:
+        nb = None
+        said = "This page has no successful run yet"
+    if nb is None:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {run.title or run.id}")]
+    nb.cells = [c for c in nb.cells if BANNER_TAG not in c.get("metadata", {}).get("tags", [])]
+    text = (f"```{{warning}}\n{said}; the latest run failed: {error} (commit `{commit[:12]}`, {now}). "
+            "Its numbers and sentences may be out of date.\n```")
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(text, metadata={"tags": [BANNER_TAG]}))
+    page.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(page, nbformat.writes(nb) + "\n")
+    return record
 
 
 def _write_status(records: list[dict[str, Any]]) -> None:
@@ -308,7 +572,89 @@ def _write_status(records: list[dict[str, Any]]) -> None:
     atomic_write_json(config.generated_dir() / "runs.json", sorted(existing.values(), key=lambda r: r["id"]))
 
 
+# ---------------------------------------------------------------- one build per working tree
+
+#: Seconds a second build waits for the first (unset or negative: as long as it takes).
+LOCK_TIMEOUT_ENV = "ANALYSIS_LOCK_TIMEOUT"
+
+
+class BuildLocked(RuntimeError):
+    """Another build of this working tree holds the lock."""
+
+
+@contextlib.contextmanager
+def tree_lock(log: Callable[[str], None] = print, timeout: float | None = None):
+    """Hold the working tree's build lock (``_build/build.lock``) for the duration.
+
+    A second build (another process, or another thread) says who holds it and waits; it gives up after
+    ``timeout`` seconds (default ``$ANALYSIS_LOCK_TIMEOUT``, else forever) with :class:`BuildLocked`."""
+    from filelock import FileLock, Timeout
+
+    if timeout is None:
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "-1") or "-1")
+    config.build_dir().mkdir(parents=True, exist_ok=True)
+    path = config.build_dir() / "build.lock"
+    holder_file = config.build_dir() / "build.lock.json"
+    lock = FileLock(path, thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _lock_holder(holder_file)
+        log(f"waiting: another build of this tree holds {path} ({holder}); this one starts when it ends")
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise BuildLocked(f"another build of this tree still holds {path} after {timeout:g} s ({holder}); "
+                              "wait for it to end, or stop that process") from None
+    try:
+        atomic_write_json(holder_file, {"pid": os.getpid(), "command": " ".join(sys.argv),
+                                        "started": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()})
+        yield
+    finally:
+        holder_file.unlink(missing_ok=True)
+        lock.release()
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        h = json.loads(path.read_text(encoding="utf-8"))
+        return f"pid {h['pid']}, `{h['command']}`, since {h['started']}"
+    except (OSError, ValueError, KeyError):
+        return "holder unknown"
+
+
 # ---------------------------------------------------------------- rendering
+
+
+def prune_ad_hoc_downloads() -> list[Path]:
+    """Move ad hoc runs' figure downloads out of the site (``downloads/adhoc-<id>/`` →
+    ``_build/runs/<id>/downloads/``): the published site holds only the book's runs. Returns the new places."""
+    import shutil
+
+    moved = []
+    for d in sorted((config.site_extra_dir() / "downloads").glob(f"{ADHOC_PREFIX}*")):
+        if not d.is_dir():
+            continue
+        dest = config.build_dir() / "runs" / d.name[len(ADHOC_PREFIX):] / "downloads"
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(d), str(dest))
+        moved.append(dest)
+    return moved
+
+
+def _check_executed(book: Book) -> None:
+    """Refuse to render without an executed notebook for every run, or with one damaged since its run."""
+    missing = [r.id for r in book.runs() if not (config.executed_dir() / f"{r.id}.ipynb").exists()]
+    if missing:
+        raise RuntimeError(f"no executed notebook for {len(missing)} run(s) ({', '.join(missing[:8])}"
+                           f"{' …' if len(missing) > 8 else ''}): run `python -m analysis run` first "
+                           "(or `python -m analysis build`)")
+    damaged = [r.id for r in book.runs() if _damaged(r.id)]
+    if damaged:
+        raise RuntimeError(f"executed notebook(s) changed or damaged since their run: {', '.join(damaged)}; "
+                           "run `python -m analysis run` (it re-runs them) before rendering")
 
 
 def _structure_files() -> list[Path]:
@@ -348,8 +694,11 @@ def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
     Skipped when nothing the HTML is made of changed since the last successful render."""
     from analysis import pages
 
+    book = load_book()
+    _check_executed(book)
+    prune_ad_hoc_downloads()
     pages.write_generated_pages()
-    write_toc()
+    write_toc(book)
     key = render_key()
     key_file = config.build_dir() / "render.key"
     index = config.html_dir() / "index.html"
@@ -389,7 +738,12 @@ def refresh_notebook(notebook: str) -> Path:
     import papermill as pm
 
     src = config.notebooks_dir() / f"{notebook}.ipynb"
-    tmp = src.with_name(f".{notebook}.refresh.ipynb")
+    if not src.exists():
+        known = sorted(p.stem for p in config.notebooks_dir().glob("*.ipynb"))
+        raise ValueError(f"unknown notebook {notebook!r}; known: {', '.join(known)}")
+    fd, tmp_name = tempfile.mkstemp(dir=src.parent, prefix=f".{notebook}.{os.getpid()}.", suffix=".refresh.ipynb")
+    os.close(fd)
+    tmp = Path(tmp_name)
     os.environ.setdefault("ANALYSIS_RUN_ID", f"{notebook}__refresh")
     try:
         pm.execute_notebook(str(src), str(tmp), kernel_name="python3", cwd=str(src.parent), progress_bar=False)

@@ -85,6 +85,11 @@ def html_dir() -> Path:
 
 
 def mirror_dir() -> Path | None:
-    """The offline mirror named by ``ANALYSIS_DATA_MIRROR``, or None when unset or empty."""
+    """The offline mirror named by ``ANALYSIS_DATA_MIRROR``, or None when unset or empty.
+
+    A relative path is read from the project root (``../shared/data`` works from any directory)."""
     value = os.environ.get(MIRROR_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return (path if path.is_absolute() else project_root() / path).resolve()

@@ -4,10 +4,16 @@ downloads of the processed tables. Written to ``book/generated/`` (git-ignored) 
 from __future__ import annotations
 
 import json
+import re
 
 from analysis import config, envlock
 from analysis.sources import load_registry, provenance_path
 from analysis.storage import write_if_changed
+
+
+def _md_text(text: str) -> str:
+    """Text shown as text in Markdown: every character Markdown/MyST would interpret is backslash-escaped."""
+    return re.sub(r"([\\`*_{}<>#|~$\[\]])", r"\\\1", text).replace("\n", " ")
 
 
 def _md_escape(text: str) -> str:
@@ -73,6 +79,10 @@ def status_md() -> str:
              "Jupyter Book with execution off. This table is written by the build from the run records.", ""]
     if not records:
         return "\n".join(lines + ["No notebook has been run yet.", "", envlock.status_md()])
+    failed = [r for r in records if r.get("status") == "failed"]  # a failed run shows as failed
+    lines += [f"- **{_md_escape(r['id'])} FAILED** in the latest run (commit `{r['failed_commit'][:12]}`, "
+              f"{r['failed_at']}): {_md_text(r['error'])}. Its page shows the output of commit "
+              f"`{r['commit'][:12]}` under a warning." for r in failed] + ([""] if failed else [])
     lines += ["| Run | Notebook | Parameters | Seconds | Finished (UTC) | Commit | Lock (sha256) |",
               "|---|---|---|---|---|---|---|"]
     for r in records:

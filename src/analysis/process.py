@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis import config, eurostat
-from analysis.sources import load_registry, raw_path, read_provenance
+from analysis.sources import load_registry, raw_path, read_provenance, verified_raw
 from analysis.storage import atomic_write_bytes, csv_bytes, json_text, sha256_bytes
 
 
@@ -38,11 +38,10 @@ class Table:
 
 
 def _file(source_id: str, index: int = 0) -> tuple[Path, str]:
-    """Path and declared format of a fetched file (raises if it was never fetched)."""
+    """Path and declared format of a fetched file, verified to be the file ``fetch`` verified (raises
+    :class:`~analysis.sources.FetchError` naming the fix if it was never fetched, or was changed since)."""
     f = load_registry().get(source_id).files[index]
-    path = raw_path(source_id, f.name)
-    read_provenance(source_id, f.name)  # raises a clear error if absent
-    return path, f.format
+    return verified_raw(source_id, f.name), f.format
 
 
 # ---------------------------------------------------------------- ai_adoption
@@ -387,6 +386,10 @@ def process(names: list[str] | None = None, log=print, force: bool = False) -> d
     for stale in remove_stale_temporaries(config.processed_dir()):
         log(f"removed {stale.name}, left by an interrupted build")
     chosen = [get_table(n) for n in names] if names else all_tables()
+    registry = load_registry()
+    for sid in sorted({sid for t in chosen for sid in t.sources}):  # what is read is what was verified
+        for f in registry.get(sid).files:
+            verified_raw(sid, f.name)
     keys = {t.name: table_key(table_inputs(t)) for t in chosen}
     todo = [t for t in chosen if force or not is_current(t, keys[t.name])]
     for t in chosen:

@@ -9,12 +9,19 @@ Rules:
 - a **download** that differs from the pin is a newer vintage (or the whole file where the mirror holds a
   subset): accepted and recorded as unpinned in its provenance, unless ``strict`` (CI) refuses it;
   ``update=True`` pins the new checksum in ``sources.yml``;
-- nothing is written to ``data/raw`` unless the file verified; writes are atomic.
+- a **download** must look like its declared format before anything is written or pinned (not an HTML error
+  page served with status 200, a gzip that decompresses, an xlsx that opens, a table that parses):
+  :func:`check_format`;
+- nothing is written to ``data/raw`` unless the file verified; writes are atomic;
+- every reader of a raw file goes through :func:`verified_raw`, which refuses a file that is not the one
+  verified at fetch time (checksum against the provenance and ``sources.yml``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -138,6 +145,117 @@ def _provenance(source: Source, f: SourceFile, origin: str, sha: str, location: 
     }
 
 
+#: Smallest plausible size of a fetched data file, bytes (an error page or an empty body is smaller).
+MIN_BYTES = 32
+
+
+def _fetch_hint(source_id: str) -> str:
+    return f"run `python -m analysis fetch {source_id}` to fetch and verify it again"
+
+
+def verified_raw(source_id: str, name: str) -> Path:
+    """The path of a fetched raw file, after proving it is the file verified by ``fetch``.
+
+    Its sha256 must equal the one recorded in its provenance at verification, and, when that provenance says
+    "pinned", the one pinned in ``sources.yml``. Raises :class:`FetchError` naming the fix otherwise (a file
+    truncated, edited or replaced after fetching; a pin changed since)."""
+    path = raw_path(source_id, name)
+    prov = read_provenance(source_id, name)
+    if not path.is_file():
+        raise FetchError(f"{path} is missing (its provenance is there): {_fetch_hint(source_id)}")
+    found = sha256_file(path)
+    if found != prov.get("sha256"):
+        raise FetchError(
+            f"{path} is not the file that was verified when it was fetched:\n"
+            f"  verified sha256 {prov.get('sha256')}\n  found sha256    {found}\n"
+            f"It was truncated, edited or replaced since. Nothing was processed: {_fetch_hint(source_id)}.")
+    pinned = next((f.sha256 for f in load_registry().get(source_id).files if f.name == name), None)
+    if prov.get("pinned") and found != pinned:
+        raise FetchError(
+            f"{path} was verified against a pin that sources.yml no longer holds (pinned now: {pinned}, "
+            f"file: {found}). Nothing was processed: {_fetch_hint(source_id)}.")
+    return path
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip()[:200].lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start or b"<body" in start
+
+
+def check_format(path: Path, fmt: str, content_type: str = "") -> None:
+    """Refuse a file that is not what its declared ``fmt`` says (raises :class:`FetchError`).
+
+    Checks, in order: the HTTP content type (``text/html`` is an error page), a minimum size
+    (:data:`MIN_BYTES`), that a gzip decompresses, that an xlsx opens, that the content is not HTML, and that
+    the table parses with the reader ``process`` uses (Eurostat TSV / SDMX-CSV) or as a CSV."""
+    import gzip
+    import zipfile
+
+    import pandas as pd
+
+    path = Path(path)
+    what = f"{path.name} ({fmt})"
+    if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
+        raise FetchError(f"{what}: the server sent an HTML page (Content-Type {content_type}), not the data file; "
+                         "probably an error or login page. Nothing was written or pinned.")
+    size = path.stat().st_size
+    if size < MIN_BYTES:
+        raise FetchError(f"{what}: only {size} bytes, too small to be the data file. Nothing was written or pinned.")
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise FetchError(f"{what}: a gzip file that does not decompress ({exc}); the download is damaged "
+                             "or incomplete. Nothing was written or pinned.") from None
+    first = raw.split(b"\n", 1)[0]
+    if raw[:2] == b"PK":
+        if not (fmt.endswith("xlsx")):
+            raise FetchError(f"{what}: a zip/xlsx file where {fmt} was expected. Nothing was written or pinned.")
+        try:
+            with zipfile.ZipFile(path) as zf:
+                if "[Content_Types].xml" not in zf.namelist():
+                    raise zipfile.BadZipFile("no [Content_Types].xml")
+        except zipfile.BadZipFile as exc:
+            raise FetchError(f"{what}: not an xlsx workbook that opens ({exc}). Nothing was written or pinned.") \
+                from None
+        return
+    if fmt in ("ilo-xlsx", "felten-xlsx"):
+        raise FetchError(f"{what}: not an xlsx workbook (no zip signature"
+                         + ("; it is an HTML page" if _looks_like_html(raw[:512]) else "")
+                         + "). Nothing was written or pinned.")
+    if _looks_like_html(raw[:512]):
+        raise FetchError(f"{what}: an HTML page, not the data file (an error page served with status 200?). "
+                         "Nothing was written or pinned.")
+    if fmt == "stata":
+        return
+    # the table must parse with the reader `process` uses for this layout
+    if b"\\TIME_PERIOD" in first or b"\\time" in first:
+        kind = "a Eurostat TSV"
+    elif first.startswith(b"DATAFLOW"):
+        kind = "a Eurostat SDMX-CSV"
+    else:
+        kind = "a Eurostat TSV" if fmt == "eurostat-tsv" else "a CSV"
+    try:
+        from analysis import eurostat
+
+        if kind == "a Eurostat TSV":
+            if b"\t" not in first or b"\\" not in first:
+                raise ValueError("its first line is not a Eurostat header such as 'freq,geo\\TIME_PERIOD<TAB>2024'")
+            frame = eurostat.read_bulk_tsv(path)
+        elif kind == "a Eurostat SDMX-CSV":
+            frame = eurostat.read_sdmx_csv(path)
+        else:
+            import io
+
+            frame = pd.read_csv(io.BytesIO(raw), dtype=str, sep=None, engine="python", nrows=1000)
+        if len(frame) == 0:
+            raise ValueError("no rows")
+    except Exception as exc:  # any parser error: the file does not parse into its table
+        raise FetchError(f"{what}: not {kind} that parses into its table ({type(exc).__name__}: {exc}). "
+                         "Nothing was written or pinned.") from None
+
+
 def _is_current(source_id: str, f: SourceFile) -> bool:
     """True when the raw file and its provenance are in place and the file still has the pinned checksum."""
     target, prov = raw_path(source_id, f.name), provenance_path(source_id, f.name)
@@ -175,12 +293,47 @@ def _tmp_parent() -> Path:
     return d
 
 
+class _Downloader:
+    """pooch's HTTP downloader that also keeps the response's ``Content-Type`` (to refuse an HTML error page)."""
+
+    def __init__(self) -> None:
+        self.content_type = ""
+
+    def __call__(self, url: str, output_file, pooch_obj, check_only: bool = False):
+        import requests
+
+        response = requests.get(url, timeout=120, stream=True)
+        response.raise_for_status()
+        self.content_type = response.headers.get("Content-Type", "")
+        with open(output_file, "wb") if isinstance(output_file, (str, Path)) else contextlib.nullcontext(
+                output_file) as out:
+            for chunk in response.iter_content(chunk_size=1 << 20):
+                out.write(chunk)
+
+
+@contextlib.contextmanager
+def _quiet_pooch():
+    """pooch logs "use this value as the 'known_hash' argument…" (advice for library authors, not for readers)."""
+    import pooch
+
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _download(source: Source, f: SourceFile, strict: bool) -> FetchResult:
     import pooch
 
     with tempfile.TemporaryDirectory(dir=_tmp_parent()) as tmp:
+        downloader = _Downloader()
         try:
-            fetched = pooch.retrieve(f.download_url, known_hash=None, fname=f.name, path=tmp, progressbar=False)
+            with _quiet_pooch():
+                fetched = pooch.retrieve(f.download_url, known_hash=None, fname=f.name, path=tmp,
+                                         progressbar=False, downloader=downloader)
         except Exception as exc:  # requests' ConnectionError, HTTPError, timeouts
             raise FetchError(
                 f"could not download {f.download_url} ({type(exc).__name__}: {exc}).\n"
@@ -188,6 +341,12 @@ def _download(source: Source, f: SourceFile, strict: bool) -> FetchResult:
                 f"(e.g. `export {config.MIRROR_ENV}=../shared/data`) and run again."
             ) from exc
         sha = sha256_file(Path(fetched))
+        if sha != f.sha256:  # the pinned file is known good; anything else must look like its format
+            try:
+                check_format(Path(fetched), f.format, downloader.content_type)
+            except FetchError as exc:
+                raise FetchError(f"the download of {source.id}/{f.name} from {f.download_url} was refused: {exc}") \
+                    from None
         if sha != f.sha256 and strict:
             raise ChecksumError(
                 f"--strict: the download of {f.name} from {f.download_url} is not the pinned file:\n"

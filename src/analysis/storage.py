@@ -7,6 +7,7 @@ half-way leaves the previous file untouched and no partial file behind.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -18,10 +19,17 @@ import pandas as pd
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; returns ``path``."""
+    """Write ``data`` to ``path`` atomically; returns ``path``.
+
+    The temporary name is unique per call (``mkstemp``), so two processes writing the same target never share
+    one. A full disk raises ``OSError(ENOSPC)`` whose ``filename`` is ``path`` (the file being written), after
+    removing the temporary file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise with_path(exc, path) from None
     try:
         os.chmod(tmp, 0o644)
         with os.fdopen(fd, "wb") as fh:
@@ -29,10 +37,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise with_path(exc, path) from None
         raise
     return path
+
+
+def with_path(exc: OSError, path: Path) -> OSError:
+    """The same error, naming the file being written (a full disk otherwise says only "No space left")."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OSError(exc.errno, "No space left on device (disk full) while writing", str(path))
+    return exc
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
