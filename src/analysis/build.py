@@ -212,10 +212,10 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     """Execute one run with papermill (after validating its parameters against the data).
 
     Writes ``<output_dir>/<run id>.ipynb`` atomically (through a temporary name unique to this process and call);
-    returns a record (id, parameters, seconds, commit, lock hash, versions). A notebook that raises gives :class:`RunFailed` (one
-    line: notebook, cell, error; the executed copy with its traceback is kept in ``_build/logs``). ``adhoc`` (the
-    ``run NOTEBOOK`` command) writes the figures under ``downloads/adhoc-<id>/``, which
-    :func:`prune_ad_hoc_downloads` moves out of the site.
+    returns a record (id, parameters, seconds, commit, lock hash, versions). A notebook that raises gives
+    :class:`RunFailed` (one line: notebook, cell, error; the executed copy with its traceback is kept in
+    ``_build/logs``). ``adhoc`` (the ``run NOTEBOOK`` command) writes the figures under ``downloads/adhoc-<id>/``,
+    which :func:`prune_ad_hoc_downloads` moves out of the site.
     Retries once when the kernel fails to start (a known papermill race under parallel load). Each run gets an
     ordinary fresh kernel from jupyter_client (no forking, no patching of third-party internals).
     """
