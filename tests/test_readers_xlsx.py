@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from pathlib import Path
 
 import openpyxl
@@ -282,13 +281,6 @@ def test_eisn2_known_values_and_flags(eisn2: pd.DataFrame) -> None:
     assert eisn2.loc[eisn2["flag"].str.contains("b"), ["geo", "year"]].drop_duplicates().values.tolist() == [
         ["DK", 2023]]
     assert eisn2.loc[(eisn2["geo"] == "BE") & (eisn2["year"] == 2023), "value"].sum() == pytest.approx(4998.5)
-
-
-@pytest.mark.integration
-def test_eisn2_reads_fast(mirror: Path) -> None:
-    start = time.perf_counter()
-    read_extract(mirror / "eurostat-lfsa_eisn2" / "lfsa_eisn2_custom_16774333.xlsx")
-    assert time.perf_counter() - start < 10
 
 
 @pytest.fixture(scope="module")
