@@ -90,6 +90,23 @@ def load_book(path: Path | None = None) -> Book:
     return book
 
 
+def run_id_for(notebook: str, parameters: dict[str, Any]) -> str:
+    """The id of a run of ``notebook`` with ``parameters`` outside ``book/runs.yml``: ``<notebook>__k-v_k-v``
+    (parameters sorted by name, characters outside ``[A-Za-z0-9_-]`` replaced), shortened with a hash of the
+    full text when longer than 80 characters. Matches :class:`Run`'s id pattern."""
+    import hashlib
+    import re
+
+    if not parameters:
+        return notebook
+    text = "_".join(f"{k}-{parameters[k]}" for k in sorted(parameters))
+    text = re.sub(r"[^A-Za-z0-9_-]+", "-", text)
+    if len(text) > 80:
+        full = json.dumps(parameters, sort_keys=True, default=str)
+        text = text[:69] + "-" + hashlib.sha256(full.encode()).hexdigest()[:10]
+    return f"{notebook}__{text}"
+
+
 def executed_rel(run_id: str) -> str:
     return f"book/generated/executed/{run_id}"
 
