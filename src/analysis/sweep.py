@@ -179,8 +179,9 @@ class _Engine:
 def open_engine(executor: str = "pool", scheduler: str | None = None, workers: int = 2) -> Iterator[_Engine]:
     """``pool``: ``workers`` local processes. ``dask``: the scheduler at ``scheduler``, or a ``LocalCluster`` of
     ``workers`` processes (one thread each) on 127.0.0.1. A dead worker's run is retried once by the sweep, not
-    by dask (``allowed-failures`` 0 for the local cluster; start your scheduler with
-    ``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0`` for the same rule)."""
+    by dask (``allowed-failures`` 0 and ``worker-saturation`` 1.0 for the local cluster; start your scheduler
+    with ``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0``
+    for the same rule). Tasks are submitted with ``pure=False``: a retry is a new task."""
     if workers < 1:
         raise SweepError(f"--workers must be at least 1 (got {workers})")
     if scheduler is None and executor == "pool":
@@ -198,7 +199,9 @@ def open_engine(executor: str = "pool", scheduler: str | None = None, workers: i
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise SweepError("dask.distributed is not installed: pip install -e '.[dask]'") from None
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+    # one task per worker thread at a time, none retried by dask: a dead worker takes down exactly its run
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                          "distributed.scheduler.worker-saturation": 1.0}):
         if scheduler:
             try:
                 client = Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -219,7 +222,8 @@ def open_engine(executor: str = "pool", scheduler: str | None = None, workers: i
             if cluster is not None:
                 cluster.close()
 
-        engine = _Engine(client.get_executor, window=1_000_000, isolate_retries=False, closer=closer, label=label)
+        engine = _Engine(lambda: client.get_executor(pure=False), window=1_000_000, isolate_retries=False,
+                         closer=closer, label=label)
         try:
             yield engine
         finally:
