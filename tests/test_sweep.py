@@ -356,3 +356,16 @@ def test_dask_cluster_gives_the_same_table_as_the_local_pool(processed, tmp_path
     page = pages / EXECUTED / "country_profile__geo-MT.html"
     html = page.read_text()
     assert "{glue" not in html and "Malta" in html
+
+
+@pytest.mark.integration
+def test_run_prints_a_readable_page_with_the_glued_values(processed):
+    proc = _cli("run", "data_coverage", "-p", "table", "employment_by_occupation_sector")
+    assert proc.returncode == 0, proc.stderr
+    page = Path(next(ln for ln in proc.stdout.splitlines() if ln.startswith("page: "))[len("page: "):])
+    executed = ROOT / "_build" / "runs" / "data_coverage__table-employment_by_occupation_sector.ipynb"
+    values = results.glued_values(nbformat.read(executed, as_version=4))
+    html = page.read_text(encoding="utf-8")
+    assert values and "{glue" not in html
+    assert all(text in html for text in values.values())
+    assert "<img" in html and "Source:</strong>" in html

@@ -58,9 +58,15 @@ def render(notebooks: list[Path], dest: Path, title: str) -> dict[str, Path]:
         figures = config.site_extra_dir() / "downloads" / nb.stem
         if figures.is_dir():
             shutil.copytree(figures, site / nb.stem, dirs_exist_ok=True)
+    # the book's generated pages the chapters link to (Data sources…), when this machine has built them
+    extra = []
+    for page in sorted(config.generated_dir().glob("*.md")):
+        _copy_if_changed(page, stage / "book" / "generated" / page.name)
+        extra.append(f"book/generated/{page.stem}")
     links = "\n".join(f"- [{i}]({EXECUTED}/{i}.ipynb)" for i in ids)
     write_if_changed(stage / "index.md", f"# {title}\n\n{links}\n".encode())
-    toc = {"format": "jb-book", "root": "index", "chapters": [{"file": f"{EXECUTED}/{i}"} for i in ids]}
+    toc = {"format": "jb-book", "root": "index", "chapters": [{"file": f"{EXECUTED}/{i}"} for i in ids]
+           + [{"file": e} for e in extra]}
     write_if_changed(stage / "_toc.yml", yaml.safe_dump(toc, sort_keys=False).encode())
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(stage), "--path-output", str(dest),
            "--builder", "html"]
