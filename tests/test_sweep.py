@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,7 +87,7 @@ def root(tmp_path, monkeypatch) -> Path:
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     full = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
     return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=full, timeout=120)
+                          env=full, timeout=600)
 
 
 # ------------------------------------------------------------------------------------------------ choices
@@ -369,3 +370,48 @@ def test_run_prints_a_readable_page_with_the_glued_values(processed):
     assert values and "{glue" not in html
     assert all(text in html for text in values.values())
     assert "<img" in html and "Source:</strong>" in html
+
+
+@pytest.mark.integration
+def test_a_killed_sweep_resumes_where_it_stopped(processed, tmp_path):
+    """SIGKILL the whole sweep (CLI, pool, kernels) once its first run is recorded; started again it skips the
+    recorded runs and runs only the others."""
+    import signal
+    import time
+
+    folder = ROOT / "_build" / "sweeps" / "test-killed"
+    shutil.rmtree(folder, ignore_errors=True)
+    args = [sys.executable, "-m", "analysis", "sweep", "data_coverage", "-p", "table", "all", "--name",
+            "test-killed", "--workers", "1", "--no-pages"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        while not list((folder / "runs").glob("*.json")) and proc.poll() is None:
+            time.sleep(0.2)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    recorded = sorted(p.stem for p in (folder / "runs").glob("*.json"))
+    assert 1 <= len(recorded) < 3
+    again = _cli("sweep", "data_coverage", "-p", "table", "all", "--name", "test-killed", "--workers", "1",
+                 "--no-pages")
+    assert again.returncode == 0, again.stderr
+    assert f"3 runs: {3 - len(recorded)} done, {len(recorded)} skipped (already done), 0 failed" in again.stdout
+    assert len(results.load("test-killed")["run_id"].unique()) == 3
+    shutil.rmtree(folder)
+
+
+def test_units_and_flags_declared_with_results_glue_reach_the_table():
+    from myst_nb.ext.glue import extract_glue_data_cell
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.from_dict(results.glue_output("share", "12.3", unit="% of enterprises", flags="b")),
+                    glue_output("plain", "4.0 pp")]
+    nb.cells = [cell]
+    assert dict(extract_glue_data_cell(nbformat.from_dict(nb).cells[0]))["share"]["data"] == {"text/plain": "'12.3'"}
+    values, meta = results.glued_values(nb), results.glued_meta(nb)
+    frame = results.table("s", [("nb__geo-BE", {"geo": "BE"}, values, meta)])
+    assert frame[["name", "value", "unit", "flags"]].values.tolist() == [
+        ["plain", 4.0, "pp", ""], ["share", 12.3, "% of enterprises", "b"]]

@@ -9,8 +9,9 @@ value: its repr as ``text/plain``). :func:`glued_values` reads them back exactly
 
 Columns of the table (:data:`SCHEMA`): ``sweep``, ``run_id``, one column per notebook parameter (its value in
 that run), ``name`` (the glue name), ``text`` (what the page shows), ``value`` (float, missing when the text is
-not a number), ``unit`` (``%``, ``pp``, ``×`` or empty when the page prints none), ``flags`` (Eurostat flags
-the notebook attached to the value; empty when none: the current notebooks glue no flags).
+not a number), ``unit`` (declared with :func:`glue`, else ``%``, ``pp``, ``×`` as printed, else empty),
+``flags`` (Eurostat flags declared with :func:`glue`; empty otherwise: values glued with ``myst_nb.glue`` carry
+none).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ SCHEMA = pa.DataFrameSchema(
         "name": pa.Column(str, pa.Check.str_length(min_value=1)),
         "text": pa.Column(str),
         "value": pa.Column(float, nullable=True),
-        "unit": pa.Column(str, pa.Check.isin(["", "%", "pp", "×"])),
+        "unit": pa.Column(str),
         "flags": pa.Column(str),
     },
     unique=["run_id", "name"],
@@ -50,6 +51,38 @@ SCHEMA = pa.DataFrameSchema(
 def sweeps_dir() -> Path:
     """``_build/sweeps``: one folder per sweep."""
     return config.build_dir() / "sweeps"
+
+
+def glue_output(name: str, text: str, *, unit: str = "", flags: str = "") -> dict[str, Any]:
+    """The notebook output of :func:`glue`: exactly what ``myst_nb.glue(name, text, display=False)`` writes, plus
+    ``metadata["analysis"] = {"unit": …, "flags": …}`` (ignored by myst-nb, read by :func:`glued_meta`)."""
+    import IPython
+
+    bundle, metadata = IPython.core.formatters.format_display_data(text)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    metadata["analysis"] = {"unit": unit, "flags": flags}
+    return {"output_type": "display_data", "data": {GLUE_PREFIX + k: v for k, v in bundle.items()},
+            "metadata": metadata}
+
+
+def glue(name: str, text: str, *, unit: str = "", flags: str = "") -> None:
+    """In a notebook: glue a formatted value (``{glue:text}`name``` on the page, as ``myst_nb.glue``) with its
+    unit and Eurostat flags for the results table of a sweep."""
+    from IPython.display import display
+
+    out = glue_output(name, text, unit=unit, flags=flags)
+    display(out["data"], raw=True, metadata=out["metadata"])
+
+
+def glued_meta(nb: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """``{name: {"unit": …, "flags": …}}`` for the values glued with :func:`glue` (others: absent)."""
+    out: dict[str, dict[str, str]] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            meta = output.get("metadata", {})
+            if "name" in meta.get("scrapbook", {}) and isinstance(meta.get("analysis"), dict):
+                out[meta["scrapbook"]["name"]] = {k: str(meta["analysis"].get(k, "")) for k in ("unit", "flags")}
+    return out
 
 
 def glued_values(nb: dict[str, Any]) -> dict[str, str]:
@@ -98,24 +131,27 @@ def parse_number(text: str) -> tuple[float | None, str]:
     return (-value if sign in ("-", "−") else value), unit or ""
 
 
-def rows_for_run(sweep: str, run_id: str, parameters: dict[str, Any], values: dict[str, str]) -> list[dict]:
-    """The table rows of one run (one per glued value)."""
+def rows_for_run(sweep: str, run_id: str, parameters: dict[str, Any], values: dict[str, str],
+                 meta: dict[str, dict[str, str]] | None = None) -> list[dict]:
+    """The table rows of one run (one per glued value); ``meta``: units and flags declared with :func:`glue`
+    (a declared unit wins over the one printed in the text)."""
     clash = sorted(set(parameters) & set(FIXED_COLUMNS))
     if clash:
         raise ValueError(f"parameter name(s) {clash} clash with the results table's columns")
     rows = []
     for name, text in values.items():
         value, unit = parse_number(text)
+        declared = (meta or {}).get(name, {})
         rows.append({"sweep": sweep, "run_id": run_id, **parameters, "name": name, "text": text,
-                     "value": value, "unit": unit, "flags": ""})
+                     "value": value, "unit": declared.get("unit") or unit, "flags": declared.get("flags", "")})
     return rows
 
 
-def table(sweep: str, runs: list[tuple[str, dict[str, Any], dict[str, str]]]) -> pd.DataFrame:
-    """The tidy table of a sweep from ``(run id, parameters, glued values)`` of each run, sorted by run id and
-    glue name, validated by :data:`SCHEMA`."""
-    rows = [row for run_id, params, values in runs for row in rows_for_run(sweep, run_id, params, values)]
-    params = list(dict.fromkeys(k for _, p, _ in runs for k in p))
+def table(sweep: str, runs: list[tuple]) -> pd.DataFrame:
+    """The tidy table of a sweep from ``(run id, parameters, glued values[, units and flags])`` of each run,
+    sorted by run id and glue name, validated by :data:`SCHEMA`."""
+    rows = [row for run in runs for row in rows_for_run(sweep, *run)]
+    params = list(dict.fromkeys(k for run in runs for k in run[1]))
     columns = ["sweep", "run_id", *params, "name", "text", "value", "unit", "flags"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["value"] = frame["value"].astype("float64")

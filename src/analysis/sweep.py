@@ -166,11 +166,15 @@ class _Engine:
 
     def restart(self) -> None:
         """A broken process pool cannot take work: replace it."""
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor.shutdown(wait=False)
         self.executor = self._make()
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=True)
+    def close(self, wait: bool = True) -> None:
+        """Shut down; ``wait=False`` (an interrupted sweep) cancels what has not started and does not wait."""
+        if wait or not isinstance(self.executor, cf.ProcessPoolExecutor):
+            self.executor.shutdown(wait=wait)  # dask's ClientExecutor has no cancel_futures
+        else:
+            self.executor.shutdown(wait=False, cancel_futures=True)
         if self._closer:
             self._closer()
 
@@ -189,8 +193,10 @@ def open_engine(executor: str = "pool", scheduler: str | None = None, workers: i
                          isolate_retries=True, label=f"local pool of {workers}")
         try:
             yield engine
-        finally:
-            engine.close()
+        except BaseException:
+            engine.close(wait=False)
+            raise
+        engine.close()
         return
     if executor not in ("pool", "dask"):
         raise SweepError(f"unknown executor {executor!r}; choose pool or dask")
@@ -226,8 +232,10 @@ def open_engine(executor: str = "pool", scheduler: str | None = None, workers: i
                          closer=closer, label=label)
         try:
             yield engine
-        finally:
-            engine.close()
+        except BaseException:
+            engine.close(wait=False)
+            raise
+        engine.close()
 
 
 # ------------------------------------------------------------------------------------------------ the driver
@@ -357,8 +365,9 @@ def run_sweep(notebook: str, runs: list[build.Run], *, name: str | None = None, 
                            "same commit and `python -m analysis process` on every worker")
                     continue
                 atomic_write_text(folder / "runs" / f"{r.id}.ipynb", out["notebook"])
-                values = results.glued_values(json.loads(out["notebook"]))
-                finish(r, "done", {**base, **out["record"], "key": keys[r.id], "values": values})
+                nb = json.loads(out["notebook"])
+                finish(r, "done", {**base, **out["record"], "key": keys[r.id], "values": results.glued_values(nb),
+                                   "meta": results.glued_meta(nb)})
             if broken:
                 for fut, r in list(inflight.items()):  # every run of a broken pool comes back broken
                     inflight.pop(fut)
@@ -389,7 +398,7 @@ def write_results(name: str, notebook: str, runs: list[build.Run], result: Sweep
     for r in runs:
         rec = _read_record(folder, r.id)
         if rec and rec.get("status") == "done":
-            collected.append((r.id, rec.get("parameters", r.parameters), rec.get("values", {})))
+            collected.append((r.id, rec.get("parameters", r.parameters), rec.get("values", {}), rec.get("meta", {})))
     frame = results.table(name, collected)
     return results.write(name, frame, summary_markdown(name, notebook, runs, result, frame))
 
