@@ -47,7 +47,10 @@ def cmd_run(args) -> None:
     if not args.no_page:
         from analysis.runpages import render_run
 
-        print(f"page: {render_run(config.project_root() / rec['output'])}")
+        try:
+            print(f"page: {render_run(config.project_root() / rec['output'])}")
+        except RuntimeError as exc:  # the executed notebook is written; say why its page is not
+            print(f"page not written: {exc}", file=sys.stderr)
 
 
 def cmd_sweep(args) -> int:

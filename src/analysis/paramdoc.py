@@ -26,6 +26,14 @@ def _show(name: str, value: Any, names: dict[str, str]) -> str:
     return str(value)
 
 
+def _constraint(meta: Any) -> str:
+    """``Ge(ge=0)`` → ``>= 0`` (annotated-types bounds as a reader writes them)."""
+    for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+        if hasattr(meta, attr):
+            return f"{sign} {getattr(meta, attr)}"
+    return str(meta)
+
+
 def valid_values(notebook: str, name: str) -> list[Any] | None:
     """The valid values of one parameter with the others at their defaults (None: not a finite list)."""
     return model_for(notebook).choices(name)
@@ -48,7 +56,7 @@ def describe(notebook: str | None = None) -> str:
                 out.append(f"    valid values: could not be listed ({exc})")
                 continue
             if choices is None:
-                constraints = ", ".join(str(m) for m in f.metadata)
+                constraints = ", ".join(_constraint(m) for m in f.metadata)
                 out.append(f"    valid values: any {_type_name(f.annotation)}" + (f" ({constraints})" if constraints
                                                                                    else ""))
             else:
