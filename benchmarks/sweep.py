@@ -94,6 +94,8 @@ def main() -> None:
         name = f"bench-{engine}"
         shutil.rmtree(ROOT / "_build" / "sweeps" / name, ignore_errors=True)
         m = measure([*base, "--name", name, "--executor", engine], env)
+        if m["returncode"] != 0:
+            raise SystemExit(f"the {engine} sweep failed:\n{m['tail']}")
         rows.append({"what": f"{runs} runs, {'local pool of 2' if engine == 'pool' else 'dask LocalCluster of 2'}",
                      "runs": runs, **m})
         print(json.dumps(rows[-1]), flush=True)
