@@ -274,7 +274,7 @@ def test_key_mismatch_with_a_worker_is_a_failed_run(root):
     runs = sweep.plan("data_coverage", {"table": ["ai_adoption"]})
     res = sweep.run_sweep("data_coverage", runs, name="k", task=_other_key_task, progress=False, pages=False,
                           workers=1)
-    assert "differ from this machine's" in res.failed[0].error
+    assert "differ from those this sweep started with" in res.failed[0].error
 
 
 def _other_key_task(run, commit):
@@ -415,3 +415,15 @@ def test_units_and_flags_declared_with_results_glue_reach_the_table():
     frame = results.table("s", [("nb__geo-BE", {"geo": "BE"}, values, meta)])
     assert frame[["name", "value", "unit", "flags"]].values.tolist() == [
         ["plain", 4.0, "pp", ""], ["share", 12.3, "% of enterprises", "b"]]
+
+
+@pytest.mark.integration
+def test_all_expands_given_the_other_parameters(processed):
+    """``year all`` is the years with data for each listed ``geo``, whatever the order of the -p options."""
+    model = model_for("sme_adoption_gap")
+    grid = sweep.parse_grid("sme_adoption_gap", [("year", "all"), ("geo", "MT,SE")])
+    runs = sweep.plan("sme_adoption_gap", grid)
+    expected = [("MT", y) for y in model.choices("year", geo="MT")] + [("SE", y) for y in
+                                                                        model.choices("year", geo="SE")]
+    assert sorted((r.parameters["geo"], r.parameters["year"]) for r in runs) == sorted(expected)
+    assert all(list(r.parameters) == ["year", "geo"] for r in runs)

@@ -81,12 +81,14 @@ def parse_grid(notebook: str, pairs: list[tuple[str, str]]) -> dict[str, list[An
 
 
 def expand(notebook: str, grid: dict[str, list[Any] | str]) -> list[dict[str, Any]]:
-    """Every combination of the grid, in the grid's order. ``all`` expands, for each combination of the
-    parameters before it, to the valid values given those (e.g. the years with data for that ``geo``); ``None``
+    """Every combination of the grid. ``all`` expands, for each combination of the listed values (and of the
+    ``all`` parameters before it), to the valid values given those (e.g. the years with data for that ``geo``); ``None``
     (a parameter's "default/latest") is not among them."""
     model = model_for(notebook)
     combos: list[dict[str, Any]] = [{}]
-    for name, values in grid.items():
+    order = sorted(grid, key=lambda n: grid[n] == ALL)  # listed values first: `all` depends on them
+    for name in order:
+        values = grid[name]
         new: list[dict[str, Any]] = []
         for combo in combos:
             if values == ALL:
@@ -101,7 +103,7 @@ def expand(notebook: str, grid: dict[str, list[Any] | str]) -> list[dict[str, An
             else:
                 new.extend({**combo, name: v} for v in values)
         combos = new
-    return combos
+    return [{n: c[n] for n in grid} for c in combos]
 
 
 def plan(notebook: str, grid: dict[str, list[Any] | str], *, yes: bool = False,
@@ -361,8 +363,9 @@ def run_sweep(notebook: str, runs: list[build.Run], *, name: str | None = None, 
                     continue
                 if out["key"] != keys[r.id]:
                     finish(r, "failed", {**base, **out["record"], "key": keys[r.id]},
-                           "the worker's code or processed tables differ from this machine's (run keys differ): "
-                           "same commit and `python -m analysis process` on every worker")
+                           "the worker's code or processed tables differ from those this sweep started with (run "
+                           "keys differ): on a cluster, the same commit and `python -m analysis process` on every "
+                           "worker; on one machine, the code or tables changed during the sweep")
                     continue
                 atomic_write_text(folder / "runs" / f"{r.id}.ipynb", out["notebook"])
                 nb = json.loads(out["notebook"])
