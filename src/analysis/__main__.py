@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis fetch|process|run|render|build|toc``."""
+"""Command line: ``python -m analysis fetch|process|run|sweep|params|render|build|toc``."""
 
 from __future__ import annotations
 
@@ -59,6 +59,33 @@ def cmd_run(args) -> None:
     where = next((m for m in moved if m.parent.name == run.id), config.build_dir() / "runs" / run.id / "downloads")
     rel = where.relative_to(config.project_root()) if where.is_relative_to(config.project_root()) else where
     print(f"wrote {rec['output']} ({rec['seconds']} s); figures and their data in {rel}/")
+    if not args.no_page:
+        from analysis.runpages import render_run
+
+        try:
+            print(f"page: {render_run(config.project_root() / rec['output'])}")
+        except RuntimeError as exc:  # the executed notebook is written; say why its page is not
+            print(f"page not written: {exc}", file=sys.stderr)
+
+
+def cmd_sweep(args) -> int:
+    from analysis import sweep
+
+    grid = sweep.parse_grid(args.notebook, [tuple(p) for p in args.p or []])
+    runs = sweep.plan(args.notebook, grid, yes=args.yes)  # every combination validated before any run
+    print(f"sweep {args.name or sweep.default_name(args.notebook)}: {len(runs)} runs of {args.notebook}")
+    result = sweep.run_sweep(args.notebook, runs, name=args.name, executor=args.executor, scheduler=args.scheduler,
+                             workers=args.workers, pages=not args.no_pages)
+    print(result.summary())
+    for label, path in result.files.items():
+        print(f"{label}: {path}")
+    return 1 if result.failed else 0
+
+
+def cmd_params(args) -> None:
+    from analysis.paramdoc import describe
+
+    print(describe(args.notebook))
 
 
 def cmd_render(args) -> None:
@@ -112,11 +139,33 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("tables", nargs="*")
     p.add_argument("--force", action="store_true", help="rebuild tables even when their inputs are unchanged")
     p.set_defaults(func=cmd_process)
-    p = sub.add_parser("run", help="run all notebooks of book/runs.yml, or one notebook with -p name value")
-    p.add_argument("notebook", nargs="?")
+    from analysis.params import notebooks
+
+    names = ", ".join(notebooks())
+    p = sub.add_parser("run", help="run all notebooks of book/runs.yml, or one notebook with -p name value",
+                       epilog=f"notebooks: {names}. Their parameters: python -m analysis params [NOTEBOOK]")
+    p.add_argument("notebook", nargs="?", help=f"one of: {names}")
     p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--no-page", action="store_true", help="skip the readable HTML page of a single run")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("sweep", help="run one notebook over a grid of parameters; results in one table",
+                       epilog="example: python -m analysis sweep sme_adoption_gap -p geo AT,BE -p year all. "
+                              "Files in _build/sweeps/NAME/; parameters: python -m analysis params NOTEBOOK")
+    p.add_argument("notebook", help=f"one of: {names}")
+    p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUES"),
+                   help="comma-separated values, or `all` (every valid value)")
+    p.add_argument("--name", help="sweep name (default: the notebook's)")
+    p.add_argument("--executor", choices=["pool", "dask"], default="pool",
+                   help="pool: local processes; dask: a dask.distributed LocalCluster (or --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a running dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--workers", type=int, default=2, help="local processes or LocalCluster workers")
+    p.add_argument("--yes", action="store_true", help="allow more than 10,000 runs")
+    p.add_argument("--no-pages", action="store_true", help="skip the readable HTML pages of the runs")
+    p.set_defaults(func=cmd_sweep)
+    p = sub.add_parser("params", help="each notebook's parameters: type, default, valid values")
+    p.add_argument("notebook", nargs="?", help=f"one of: {names} (default: all)")
+    p.set_defaults(func=cmd_params)
     p = sub.add_parser("render", help="build the HTML with Jupyter Book (execution off)")
     p.add_argument("--force", action="store_true", help="render every page even when nothing changed")
     p.set_defaults(func=cmd_render)
@@ -133,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     try:
-        args.func(args)
+        rc = args.func(args)
     except KeyboardInterrupt as exc:  # Ctrl-C: one line saying what was done and what was not
         if os.environ.get("ANALYSIS_DEBUG"):
             raise
@@ -149,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    return 0
+    return rc or 0
 
 
 if __name__ == "__main__":

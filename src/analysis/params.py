@@ -15,7 +15,11 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 
 class ParameterError(ValueError):
-    """Invalid notebook parameters; the message lists what is valid."""
+    """Invalid notebook parameters; the message lists what is valid. ``parameter`` and ``valid`` are set when
+    the error is about one parameter's value (see :func:`choice_error`)."""
+
+    parameter: str | None = None
+    valid: list[Any] | None = None
 
 
 class NotebookParams(BaseModel):
@@ -30,6 +34,36 @@ class NotebookParams(BaseModel):
 
     def check_data(self) -> None:
         """Checks against the data (countries, years…); subclasses override. Raise :class:`ParameterError`."""
+
+    @classmethod
+    def choices(cls, name: str, **context: Any) -> list[Any] | None:
+        """The valid values of parameter ``name`` given the other parameters' values ``context`` (defaults for
+        the rest): a ``Literal``'s values, ``[False, True]`` for a bool, else the list the model's
+        :meth:`check_data` names when given a value that cannot be valid. None when the values are not a finite
+        list (a float in a range, a free integer)."""
+        from typing import Literal, get_origin
+
+        if name not in cls.model_fields:
+            raise ParameterError(f"{cls.notebook}: unknown parameter {name}; valid parameters: "
+                                 + ", ".join(cls.model_fields))
+        ann = cls.model_fields[name].annotation
+        args = [a for a in get_args(ann) if a is not type(None)] or [ann]
+        if get_origin(ann) is Literal:
+            return list(get_args(ann))
+        if args == [bool]:
+            return [False, True]
+        probe = {str: "\x00not-a-value", int: -987654321}.get(args[0])
+        if probe is None:
+            return None
+        try:
+            cls(**{**context, name: probe}).check_data()
+        except ParameterError as exc:
+            if exc.parameter == name and exc.valid is not None:
+                return list(exc.valid)
+            raise
+        except ValidationError:
+            return None
+        return None  # check_data accepted a value that cannot be in the data: no finite list
 
     def input_tables(self) -> tuple[str, ...]:
         """Names of the processed tables this run reads (override when it depends on the parameters)."""
@@ -80,7 +114,9 @@ def choice_error(notebook: str, name: str, value: Any, valid: Iterable[Any]) -> 
     """The standard message for a value outside the valid choices."""
     valid = list(valid)
     shown = ", ".join(map(str, valid[:60])) + (" …" if len(valid) > 60 else "")
-    return ParameterError(f"{notebook}: parameter {name}={value!r} is not valid; choose one of: {shown}")
+    err = ParameterError(f"{notebook}: parameter {name}={value!r} is not valid; choose one of: {shown}")
+    err.parameter, err.valid = name, valid
+    return err
 
 
 def validate(notebook: str, values: dict[str, Any], check_data: bool = True) -> NotebookParams:
