@@ -340,6 +340,8 @@ def test_dask_cluster_gives_the_same_table_as_the_local_pool(processed, tmp_path
     dask = sweep.run_sweep("country_profile", runs, name="dask", executor="dask", workers=2, progress=False,
                            pages=False)
     assert pool.count("done") == dask.count("done") == 6
+    site = config.site_extra_dir() / "downloads"  # sweep runs' figures never reach the published site
+    assert not [r.id for r in runs if (site / r.id).exists() or (site / f"adhoc-{r.id}").exists()]
     a, b = results.load("pool"), results.load("dask")
     assert len(a) > 6 * 5
     pd.testing.assert_frame_equal(a.drop(columns="sweep"), b.drop(columns="sweep"))

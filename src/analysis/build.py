@@ -626,13 +626,16 @@ def _lock_holder(path: Path) -> str:
 # ---------------------------------------------------------------- rendering
 
 
-def prune_ad_hoc_downloads() -> list[Path]:
+def prune_ad_hoc_downloads(run_id: str | None = None) -> list[Path]:
     """Move ad hoc runs' figure downloads out of the site (``downloads/adhoc-<id>/`` →
-    ``_build/runs/<id>/downloads/``): the published site holds only the book's runs. Returns the new places."""
+    ``_build/runs/<id>/downloads/``): the published site holds only the book's runs. ``run_id``: only that run's
+    (a sweep's worker moves its own run's files while other runs may still be writing theirs). Returns the new
+    places."""
     import shutil
 
     moved = []
-    for d in sorted((config.site_extra_dir() / "downloads").glob(f"{ADHOC_PREFIX}*")):
+    pattern = f"{ADHOC_PREFIX}{run_id}" if run_id else f"{ADHOC_PREFIX}*"
+    for d in sorted((config.site_extra_dir() / "downloads").glob(pattern)):
         if not d.is_dir():
             continue
         dest = config.build_dir() / "runs" / d.name[len(ADHOC_PREFIX):] / "downloads"

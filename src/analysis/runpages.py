@@ -3,11 +3,11 @@
 An executed notebook alone still shows its ``{glue:text}`` placeholders; the page Jupyter Book renders fills
 them in. :func:`render` stages a one-chapter-per-run "book" with the book's own ``_config.yml``, bibliography and
 local extensions, the executed notebooks at the path the book uses (``book/generated/executed/<id>.ipynb``) and
-their figure downloads (``book/generated/site/downloads/<id>/``, when they are on this machine), then runs
-``jupyter-book build`` on it (execution off, as for the book). The page is therefore the book's page for those
-parameters: glued values filled in, figures, source lines. Links to other book pages (e.g. *Data sources*) are
-not part of this small book and stay unresolved. The staging folder is kept, so that Sphinx rebuilds only the
-pages whose notebook changed.
+their figure downloads (``_build/runs/<id>/downloads/`` for ad hoc and sweep runs, when they are on this
+machine), then runs ``jupyter-book build`` on it (execution off, as for the book). The page is therefore the
+book's page for those parameters: glued values filled in, figures, source lines. Links to other book pages (e.g.
+*Data sources*) are not part of this small book and stay unresolved. The staging folder is kept, so that Sphinx
+rebuilds only the pages whose notebook changed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from analysis import config
+from analysis.build import ADHOC_PREFIX
 from analysis.storage import atomic_write_text, write_if_changed
 
 EXECUTED = "book/generated/executed"
@@ -31,11 +32,21 @@ def _copy_if_changed(src: Path, dest: Path) -> None:
     write_if_changed(dest, src.read_bytes())
 
 
+def _figure_dirs(run_id: str) -> list[tuple[Path, str]]:
+    """Where a run's figure downloads may be on this machine, and the folder name its page links to: an ad hoc
+    run's (``run``, a sweep) were moved to ``_build/runs/<id>/downloads/`` and are linked as ``adhoc-<id>``."""
+    downloads = config.site_extra_dir() / "downloads"
+    return [(config.build_dir() / "runs" / run_id / "downloads", f"{ADHOC_PREFIX}{run_id}"),
+            (downloads / f"{ADHOC_PREFIX}{run_id}", f"{ADHOC_PREFIX}{run_id}"), (downloads / run_id, run_id)]
+
+
 def render(notebooks: list[Path], dest: Path, title: str) -> dict[str, Path]:
     """Render executed ``notebooks`` into ``dest/_build/html/``; returns ``{run id: page}`` plus ``"index"``.
 
     Raises RuntimeError (with the log's tail) when ``jupyter-book build`` fails."""
     root = config.project_root()
+    if not (root / "_config.yml").exists():
+        raise RuntimeError(f"no _config.yml in {root}: the page is rendered with the book's configuration")
     stage = dest / "src"
     (stage / "book").mkdir(parents=True, exist_ok=True)
     _copy_if_changed(root / "_config.yml", stage / "_config.yml")
@@ -55,9 +66,9 @@ def render(notebooks: list[Path], dest: Path, title: str) -> dict[str, Path]:
     site.mkdir(parents=True, exist_ok=True)
     for nb in notebooks:
         _copy_if_changed(nb, pages / nb.name)
-        figures = config.site_extra_dir() / "downloads" / nb.stem
-        if figures.is_dir():
-            shutil.copytree(figures, site / nb.stem, dirs_exist_ok=True)
+        for figures, name in _figure_dirs(nb.stem):
+            if figures.is_dir():
+                shutil.copytree(figures, site / name, dirs_exist_ok=True)
     # the book's generated pages the chapters link to (Data sources…), when this machine has built them
     extra = []
     for page in sorted(config.generated_dir().glob("*.md")):

@@ -146,7 +146,8 @@ def execute(run: build.Run, commit: str) -> dict[str, Any]:
     folder; return its record, the executed notebook's text and the key this worker computes (its code and
     processed tables: compared with the client's)."""
     with tempfile.TemporaryDirectory(prefix="analysis-sweep-") as tmp:
-        record = build.execute_run(run, commit, output_dir=Path(tmp))
+        record = build.execute_run(run, commit, output_dir=Path(tmp), adhoc=True)  # figures off the site
+        build.prune_ad_hoc_downloads(run.id)  # → _build/runs/<id>/downloads/ on this machine
         text = (Path(tmp) / f"{run.id}.ipynb").read_text(encoding="utf-8")
     record.pop("output", None)
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
