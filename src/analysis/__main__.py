@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis fetch|process|run|render|build|toc``."""
+"""Command line: ``python -m analysis fetch|process|run|render|pdf|build|toc``."""
 
 from __future__ import annotations
 
@@ -52,6 +52,12 @@ def cmd_render(args) -> None:
     render()
 
 
+def cmd_pdf(args) -> None:
+    from analysis.pdf import build_pdf
+
+    build_pdf(force=args.force)
+
+
 def cmd_toc(args) -> None:
     from analysis.build import write_toc
 
@@ -76,7 +82,12 @@ def cmd_build(args) -> None:
     process()
     run_all(book.runs(), workers=args.workers)
     render()
-    print(f"build finished in {time.perf_counter() - t0:.1f} s")
+    t_pdf = time.perf_counter()
+    if not args.no_pdf:
+        from analysis.pdf import build_pdf
+
+        build_pdf()
+    print(f"build finished in {time.perf_counter() - t0:.1f} s (PDF {time.perf_counter() - t_pdf:.1f} s)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,13 +109,17 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("render", help="build the HTML with Jupyter Book (execution off)")
     p.set_defaults(func=cmd_render)
+    p = sub.add_parser("pdf", help="write the PDF edition of the rendered book (_build/html/apply-ai-evidence.pdf)")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("toc", help="regenerate _toc.yml from book/runs.yml")
     p.set_defaults(func=cmd_toc)
     p = sub.add_parser("refresh", help="re-execute committed notebooks, keeping only headline outputs")
     p.add_argument("notebooks", nargs="+")
     p.set_defaults(func=cmd_refresh)
-    p = sub.add_parser("build", help="fetch → process → run → render")
+    p = sub.add_parser("build", help="fetch → process → run → render → PDF")
     p.add_argument("--strict", action="store_true")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF edition")
     p.add_argument("--workers", type=int, default=2)
     p.set_defaults(func=cmd_build)
     args = parser.parse_args(argv)

@@ -11,6 +11,8 @@ import contextlib
 import datetime as dt
 import json
 import os
+import posixpath
+import re
 import subprocess
 import sys
 import time
@@ -37,6 +39,8 @@ class Run(BaseModel):
     notebook: str
     title: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
+    #: the page's address without suffix, one folder below the site root (default: see :func:`page_paths`)
+    path: str | None = Field(default=None, pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")
 
 
 class Entry(BaseModel):
@@ -55,6 +59,8 @@ class Entry(BaseModel):
 class Part(BaseModel):
     model_config = ConfigDict(extra="forbid")
     caption: str
+    #: the folder of the part's notebook pages (default: from the caption)
+    path: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
     chapters: list[Entry]
 
 
@@ -94,11 +100,51 @@ def executed_rel(run_id: str) -> str:
     return f"book/generated/executed/{run_id}"
 
 
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens ("The SME AI-adoption gap" -> "the-sme-ai-adoption-gap")."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:
+        raise ValueError(f"{text!r} gives an empty address")
+    return slug
+
+
+def page_paths(book: Book) -> dict[str, str]:
+    """Run id -> the address of its page (without ``.html``), one folder below the site root.
+
+    The folder is the part's ``path`` (default: its caption, slugified); the name is the run's ``path`` if set,
+    else the notebook's name for a run without parameters (``chapters/sme-adoption-gap``) and the run's title for
+    a run with parameters (``countries/denmark``). Addresses depend on nothing but ``book/runs.yml``, so they stay
+    the same from build to build. Raises when two runs would share an address."""
+    out: dict[str, str] = {}
+
+    def walk(folder: str, entries: list[Entry]) -> None:
+        for e in entries:
+            if e.run:
+                r = e.run
+                name = slugify(r.title or r.id) if r.parameters else slugify(r.notebook)
+                out[r.id] = r.path or f"{folder}/{name}"
+            walk(folder, e.sections)
+
+    for part in book.parts:
+        walk(part.path or slugify(part.caption), part.chapters)
+    seen: dict[str, str] = {}
+    for run_id, path in out.items():
+        if path in seen:
+            raise ValueError(f"runs {seen[path]} and {run_id} would share the page address {path}.html: "
+                             "give one of them a `path:` in book/runs.yml")
+        seen[path] = run_id
+    return out
+
+
 def toc_yaml(book: Book) -> str:
     """``_toc.yml`` text for the book (Jupyter Book 1 ``jb-book`` format)."""
+    paths = page_paths(book)
 
     def entry(e: Entry) -> dict:
-        d: dict[str, Any] = {"file": e.page if e.page else executed_rel(e.run.id)}
+        d: dict[str, Any] = {"file": e.page if e.page else paths[e.run.id]}
         if e.run and e.run.title:
             d["title"] = e.run.title
         if e.sections:
@@ -158,6 +204,8 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     tmp = out_dir / f".{run.id}.tmp.ipynb"
     os.environ["ANALYSIS_RUN_ID"] = run.id
     os.environ["ANALYSIS_COMMIT"] = commit
+    os.environ["ANALYSIS_NOTEBOOK"] = run.notebook  # the "Reproduce this" command under every figure
+    os.environ["ANALYSIS_PARAMETERS"] = json.dumps(run.parameters)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # figures must reach the notebook: a non-interactive MPLBACKEND (e.g. Agg, set by a CI or a shell) would
     # silently replace the kernel's inline backend and leave the pages without images
@@ -213,7 +261,8 @@ def _stderr_to(path: Path):
 
 def _tag_for_readers(path: Path) -> None:
     """Readers see findings first: code inputs collapsed (``hide-input``), the parameter cells removed from the
-    page (their values are shown in the execution-status page)."""
+    page (their values are shown in the execution-status page), and so are the headline cells that print for
+    nbval (``# NBVAL_CHECK_OUTPUT``): their glued values still reach the page."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -221,7 +270,10 @@ def _tag_for_readers(path: Path) -> None:
         if cell.cell_type != "code":
             continue
         tags = cell.metadata.setdefault("tags", [])
-        if "parameters" in tags and any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells):
+        if cell.source.lstrip().startswith(HEADLINE_MARK):
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+        elif "parameters" in tags and any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells):
             tags.append("remove-cell")  # the defaults, overridden by the injected cell that follows
         elif "hide-input" not in tags and "remove-input" not in tags:
             tags.append("hide-input")
@@ -317,6 +369,84 @@ def _write_status(records: list[dict[str, Any]]) -> None:
 # ---------------------------------------------------------------- rendering
 
 
+def _published_pages() -> list[Path]:
+    """The notebook pages written by :func:`publish_pages` (under the parts' folders at the project root)."""
+    root = config.project_root()
+    try:
+        paths = page_paths(load_book())
+    except (OSError, ValueError):
+        return []
+    return sorted(p for p in (root / f"{rel}.ipynb" for rel in paths.values()) if p.exists())
+
+
+_LINK = re.compile(r"(\]\()([^)\s#]+?\.(?:md|ipynb|html))(#[^)\s]*)?(\))")
+
+
+def _relink(text: str, old_dir: str, new_dir: str) -> str:
+    """Markdown links written relative to ``old_dir`` (``[x](../data_sources.md)``), made relative to ``new_dir``."""
+
+    def fix(m: re.Match) -> str:
+        target = m.group(2)
+        if "://" in target or target.startswith("/"):
+            return m.group(0)
+        moved = posixpath.relpath(posixpath.normpath(posixpath.join(old_dir, target)), new_dir)
+        return f"{m.group(1)}{moved}{m.group(3) or ''}{m.group(4)}"
+
+    return _LINK.sub(fix, text)
+
+
+def page_notebook(executed: dict, run: Run, page_rel: str) -> dict:
+    """The executed notebook as its page shows it: the first heading names the page's subject (for a run with
+    parameters, the run's title: "Denmark", not "Country profile") and relative links written for
+    ``book/generated/executed/`` point to the same targets from the page's folder."""
+    import copy
+
+    nb = copy.deepcopy(executed)
+    old_dir, new_dir = posixpath.dirname(executed_rel(run.id)), posixpath.dirname(page_rel)
+    titled = not (run.parameters and run.title)
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        source = _relink(source, old_dir, new_dir)
+        if not titled:
+            source, n = re.subn(r"^# .*$", f"# {run.title}", source, count=1, flags=re.M)
+            titled = n > 0
+        cell["source"] = source
+    return nb
+
+
+def publish_pages(book: Book) -> list[Path]:
+    """Write each executed notebook to its readable address (``chapters/sme-adoption-gap.ipynb``,
+    ``countries/denmark.ipynb``: see :func:`page_paths`) for Jupyter Book; old addresses
+    (``book/generated/executed/<run id>.html``) become redirects. Pages no longer in the book are removed from
+    the folders this function manages. Returns the pages written."""
+    root = config.project_root()
+    paths = page_paths(book)
+    written: list[Path] = []
+    for run in book.runs():
+        src = config.executed_dir() / f"{run.id}.ipynb"
+        if not src.exists():
+            continue
+        rel = paths[run.id]
+        nb = page_notebook(json.loads(src.read_text(encoding="utf-8")), run, rel)
+        target = root / f"{rel}.ipynb"
+        write_if_changed(target, (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        written.append(target)
+        old = config.site_extra_dir() / f"{executed_rel(run.id)}.html"
+        new_url = posixpath.relpath(f"{rel}.html", posixpath.dirname(executed_rel(run.id)))
+        write_if_changed(old, (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Moved</title>'
+                               f'<meta http-equiv="refresh" content="0; url={new_url}"></head><body>'
+                               f'<p>This page moved to <a href="{new_url}">{new_url}</a>.</p></body></html>\n'
+                               ).encode())
+    for folder in {posixpath.dirname(p) for p in paths.values()}:
+        for stale in (root / folder).glob("*.ipynb"):
+            if stale not in written and stale.with_suffix("").relative_to(root).as_posix() not in paths.values():
+                stale.unlink()
+    return written
+
+
+
 def _structure_files() -> list[Path]:
     """Files whose change invalidates every page (configuration, table of contents, local extensions)."""
     root = config.project_root()
@@ -340,7 +470,7 @@ def render_key() -> str:
 
     root = config.project_root()
     h = hashlib.sha256(json.dumps(_versions(), sort_keys=True).encode())
-    files = [*_structure_files(), *sorted(config.book_dir().rglob("*.md")),
+    files = [*_structure_files(), *sorted(config.book_dir().rglob("*.md")), *_published_pages(),
              *sorted(config.book_dir().glob("*.bib")), *sorted(config.executed_dir().glob("*.ipynb")),
              *sorted(p for p in config.site_extra_dir().rglob("*") if p.is_file())]
     for path in files:
@@ -352,10 +482,13 @@ def render_key() -> str:
 def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
     """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``.
     Skipped when nothing the HTML is made of changed since the last successful render."""
-    from analysis import pages
+    from analysis import interactive, pages
 
     pages.write_generated_pages()
-    write_toc()
+    book = load_book()
+    publish_pages(book)
+    interactive.write_bundle()
+    write_toc(book)
     key = render_key()
     key_file = config.build_dir() / "render.key"
     index = config.html_dir() / "index.html"
