@@ -128,6 +128,14 @@ def test_page_notebook_titles_profile_and_relinks():
                                          "[w](https://e.u/a.md)")
     assert out["cells"][2]["source"] == "# Denmark\n\ntext\n# Second"
     assert nb["cells"][2]["source"].startswith("# Country profile")  # the executed notebook is not changed
+    linked = {"cells": [{"cell_type": "markdown", "source": "[gap](sme_adoption_gap.ipynb) [b](../../intro.md)"}]}
+    out = build.page_notebook(linked, run, "countries/denmark", {"sme_adoption_gap": "chapters/sme-adoption-gap"})
+    assert out["cells"][0]["source"] == "[gap](../chapters/sme-adoption-gap.ipynb) [b](../book/intro.md)"
+    html = {"cells": [{"cell_type": "code", "source": "", "outputs": [{"output_type": "display_data", "data": {
+        "text/html": '<a href="sme_adoption_gap.html#x">a</a> <a href="other.html">b</a> <a href="https://e.u/x.html">'}}]}]}
+    out = build.page_notebook(html, run, "countries/denmark", {"sme_adoption_gap": "chapters/sme-adoption-gap"})
+    assert out["cells"][0]["outputs"][0]["data"]["text/html"] == (
+        '<a href="../chapters/sme-adoption-gap.html#x">a</a> <a href="other.html">b</a> <a href="https://e.u/x.html">')
     chapter = build.Run(id="x", notebook="x", title="Other title")
     assert build.page_notebook(nb, chapter, "chapters/x")["cells"][2]["source"].startswith("# Country profile")
 

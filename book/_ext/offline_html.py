@@ -52,13 +52,16 @@ def _accessible(app, pagename, templatename, context, doctree):
         for old, new in _BODY_FIXES:
             body = body.replace(old, new)
         context["body"] = body
-    toctree = context.get("generate_toctree_html")
-    if callable(toctree) and not getattr(toctree, "_named_toggles", False):
-        def named(*args, **kwargs):
-            out = toctree(*args, **kwargs)
-            return type(out)(str(out).replace(*_TOC_TOGGLE)) if isinstance(out, str) else out
-        named._named_toggles = True
-        context["generate_toctree_html"] = named
+
+
+def _name_toc_toggles(app, exception):
+    """The sidebar's section toggles are written by the theme's templates: name them in the written pages."""
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if _TOC_TOGGLE[0] in text:
+            page.write_text(text.replace(*_TOC_TOGGLE), encoding="utf-8")
 
 
 def _charts_and_pdf(app, pagename, templatename, context, doctree):
@@ -83,4 +86,5 @@ def setup(app):
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _accessible, priority=900)
     app.connect("html-page-context", _charts_and_pdf, priority=900)
+    app.connect("build-finished", _name_toc_toggles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

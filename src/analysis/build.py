@@ -382,33 +382,62 @@ def _published_pages() -> list[Path]:
 _LINK = re.compile(r"(\]\()([^)\s#]+?\.(?:md|ipynb|html))(#[^)\s]*)?(\))")
 
 
-def _relink(text: str, old_dir: str, new_dir: str) -> str:
-    """Markdown links written relative to ``old_dir`` (``[x](../data_sources.md)``), made relative to ``new_dir``."""
+def _relink(text: str, old_dir: str, new_dir: str, moved: dict[str, str] | None = None) -> str:
+    """Markdown links written relative to ``old_dir`` (``[x](../data_sources.md)``), made relative to ``new_dir``;
+    a link to an executed notebook (``sme_adoption_gap.ipynb``) goes to its page (``moved``: old path without
+    suffix -> new path without suffix, both from the project root)."""
+    moved = moved or {}
 
     def fix(m: re.Match) -> str:
         target = m.group(2)
         if "://" in target or target.startswith("/"):
             return m.group(0)
-        moved = posixpath.relpath(posixpath.normpath(posixpath.join(old_dir, target)), new_dir)
-        return f"{m.group(1)}{moved}{m.group(3) or ''}{m.group(4)}"
+        resolved = posixpath.normpath(posixpath.join(old_dir, target))
+        stem, suffix = posixpath.splitext(resolved)
+        if stem in moved:
+            resolved = moved[stem] + (".ipynb" if suffix == ".html" else suffix)
+        return f"{m.group(1)}{posixpath.relpath(resolved, new_dir)}{m.group(3) or ''}{m.group(4)}"
 
     return _LINK.sub(fix, text)
 
 
-def page_notebook(executed: dict, run: Run, page_rel: str) -> dict:
+_HREF = re.compile(r'(href=")([^"#:]+?\.html)([#"])')
+
+
+def _relink_html(text: str, old_dir: str, new_dir: str, moved: dict[str, str]) -> str:
+    """``href="sme_adoption_gap.html"`` in an HTML output written for ``old_dir``, pointing to an executed
+    notebook's page: the link to the same page at its new address, relative to ``new_dir``."""
+
+    def fix(m: re.Match) -> str:
+        stem = posixpath.splitext(posixpath.normpath(posixpath.join(old_dir, m.group(2))))[0]
+        if stem not in moved:
+            return m.group(0)
+        return f"{m.group(1)}{posixpath.relpath(moved[stem] + '.html', new_dir)}{m.group(3)}"
+
+    return _HREF.sub(fix, text)
+
+
+def page_notebook(executed: dict, run: Run, page_rel: str, pages: dict[str, str] | None = None) -> dict:
     """The executed notebook as its page shows it: the first heading names the page's subject (for a run with
     parameters, the run's title: "Denmark", not "Country profile") and relative links written for
-    ``book/generated/executed/`` point to the same targets from the page's folder."""
+    ``book/generated/executed/`` point to the same targets from the page's folder (links to other runs' executed
+    notebooks go to their pages; ``pages``: run id -> page address, see :func:`page_paths`)."""
     import copy
 
     nb = copy.deepcopy(executed)
     old_dir, new_dir = posixpath.dirname(executed_rel(run.id)), posixpath.dirname(page_rel)
+    moved = {executed_rel(rid): rel for rid, rel in (pages or {}).items()}
     titled = not (run.parameters and run.title)
     for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                text = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+                data["text/html"] = _relink_html(text, old_dir, new_dir, moved)
         if cell["cell_type"] != "markdown":
             continue
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        source = _relink(source, old_dir, new_dir)
+        source = _relink(source, old_dir, new_dir, moved)
         if not titled:
             source, n = re.subn(r"^# .*$", f"# {run.title}", source, count=1, flags=re.M)
             titled = n > 0
@@ -429,7 +458,7 @@ def publish_pages(book: Book) -> list[Path]:
         if not src.exists():
             continue
         rel = paths[run.id]
-        nb = page_notebook(json.loads(src.read_text(encoding="utf-8")), run, rel)
+        nb = page_notebook(json.loads(src.read_text(encoding="utf-8")), run, rel, paths)
         target = root / f"{rel}.ipynb"
         write_if_changed(target, (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         written.append(target)

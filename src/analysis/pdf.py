@@ -109,6 +109,17 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
+#: Before printing: drop the screen-only parts (header bar, sidebars, search, back-to-top, heading anchors "#",
+#: collapsed code), then put the title page first.
+_PREPARE_JS = """html => {
+  const drop = ['.bd-header', '.bd-header-announcement', '.bd-sidebar-primary', '.bd-sidebar-secondary',
+                '.skip-link', '#pst-back-to-top', '.search-button', '.header-article', '.prev-next-area',
+                '.bd-footer-article', 'a.headerlink', 'details.hide', '.bd-search', 'dialog'];
+  for (const sel of drop) document.querySelectorAll(sel).forEach(el => el.remove());
+  const main = document.querySelector('main') || document.body;
+  main.insertAdjacentHTML('afterbegin', html);
+}"""
+
 FOOTER = ('<div style="font-size: 8px; width: 100%; text-align: center; color: #444">'
           'Apply AI: the evidence · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
 
@@ -128,9 +139,7 @@ def print_pdf(index: Path, target: Path, commit: str, vintages: list[tuple[str, 
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                        or route.request.url.startswith("data:") else route.abort())
             page.goto(f"{base}/{index.name}", wait_until="networkidle", timeout=180_000)
-            page.evaluate("html => { const main = document.querySelector('main') || document.body;"
-                          " main.insertAdjacentHTML('afterbegin', html); }",
-                          title_page_html(commit, built, vintages))
+            page.evaluate(_PREPARE_JS, title_page_html(commit, built, vintages))
             page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
             page.wait_for_load_state("networkidle")
             page.emulate_media(media="print")
