@@ -401,6 +401,14 @@ def test_pdf_opens_with_a_bookmark_per_chapter(pdf_file, book, site):
     assert missing == [], f"no bookmark for {missing}; bookmarks: {sorted(titles)[:40]}"
 
 
+@pytest.mark.skipif(not shutil.which("pdfimages"), reason="poppler-utils not installed")
+def test_pdf_holds_every_figure(pdf_file, book, site):
+    figures = sum(len(list((site[1] / "downloads" / run_id).glob("*.png"))) for run_id in book[1])
+    listing = subprocess.run(["pdfimages", "-list", str(pdf_file)], capture_output=True, text=True, check=True).stdout
+    images = sum(1 for line in listing.splitlines()[2:] if line.split()[2:3] == ["image"])
+    assert images >= figures > 0  # no lazily loaded figure left out of the print
+
+
 def test_pdf_holds_title_page_and_headline_numbers(pdf_file, processed):
     from analysis import adoption as ad
     from analysis import fmt

@@ -76,12 +76,15 @@ def _charts_and_pdf(app, pagename, templatename, context, doctree):
     context["theme_extra_footer"] = f"{footer} {link}" if footer else link
 
 
-def _static_path(app, config):
+def _configure(app, config):
     config.html_static_path.append(str(STATIC))
+    # the theme's per-page download menu offers the page's source (not published: html_copy_source is off) and
+    # the browser's print dialog; the book's PDF edition is linked from every page's footer instead
+    config.html_theme_options = {**(config.html_theme_options or {}), "use_download_button": False}
 
 
 def setup(app):
-    app.connect("config-inited", _static_path)
+    app.connect("config-inited", _configure)
     app.add_css_file("analysis.css")
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _accessible, priority=900)

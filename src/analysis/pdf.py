@@ -140,7 +140,10 @@ def print_pdf(index: Path, target: Path, commit: str, vintages: list[tuple[str, 
                        or route.request.url.startswith("data:") else route.abort())
             page.goto(f"{base}/{index.name}", wait_until="networkidle", timeout=180_000)
             page.evaluate(_PREPARE_JS, title_page_html(commit, built, vintages))
+            # every figure at full resolution before printing: no lazy image left unloaded
             page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+            page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)",
+                                   timeout=180_000)
             page.wait_for_load_state("networkidle")
             page.emulate_media(media="print")
             page.pdf(path=str(tmp), format="A4", print_background=True, outline=True, tagged=True,
