@@ -479,7 +479,9 @@ def publish_pages(book: Book) -> list[Path]:
 def _structure_files() -> list[Path]:
     """Files whose change invalidates every page (configuration, table of contents, local extensions)."""
     root = config.project_root()
-    return [root / "_config.yml", root / "_toc.yml", *sorted((config.book_dir() / "_ext").glob("*.py"))]
+    ext = config.book_dir() / "_ext"  # the extension and its stylesheet
+    return [root / "_config.yml", root / "_toc.yml",
+            *sorted(p for p in ext.rglob("*") if p.is_file() and p.suffix in (".py", ".css", ".js"))]
 
 
 def _digest(paths: list[Path]) -> str:
