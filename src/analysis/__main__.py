@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis fetch|process|run|sweep|params|render|build|toc``."""
+"""Command line: ``python -m analysis fetch|process|run|sweep|params|render|pdf|build|toc``."""
 
 from __future__ import annotations
 
@@ -95,6 +95,12 @@ def cmd_render(args) -> None:
         render(force=args.force)
 
 
+def cmd_pdf(args) -> None:
+    from analysis.pdf import build_pdf
+
+    build_pdf(force=args.force)
+
+
 def cmd_toc(args) -> None:
     from analysis.build import write_toc
 
@@ -124,7 +130,12 @@ def cmd_build(args) -> None:
             render()  # the site says which runs failed (banners, status page); the build still fails
             raise
         render()
-    print(f"build finished in {time.perf_counter() - t0:.1f} s")
+        t_pdf = time.perf_counter()
+        if not args.no_pdf:
+            from analysis.pdf import build_pdf
+
+            build_pdf()
+    print(f"build finished in {time.perf_counter() - t0:.1f} s (PDF {time.perf_counter() - t_pdf:.1f} s)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,13 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("render", help="build the HTML with Jupyter Book (execution off)")
     p.add_argument("--force", action="store_true", help="render every page even when nothing changed")
     p.set_defaults(func=cmd_render)
+    p = sub.add_parser("pdf", help="write the PDF edition of the rendered book (_build/html/apply-ai-evidence.pdf)")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("toc", help="regenerate _toc.yml from book/runs.yml")
     p.set_defaults(func=cmd_toc)
     p = sub.add_parser("refresh", help="re-execute committed notebooks, keeping only headline outputs")
     p.add_argument("notebooks", nargs="+")
     p.set_defaults(func=cmd_refresh)
-    p = sub.add_parser("build", help="fetch → process → run → render")
+    p = sub.add_parser("build", help="fetch → process → run → render → PDF")
     p.add_argument("--strict", action="store_true")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF edition")
     p.add_argument("--workers", type=int, default=2)
     p.set_defaults(func=cmd_build)
     args = parser.parse_args(argv)

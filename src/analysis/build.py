@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import posixpath
 import re
 import signal
 import subprocess
@@ -42,6 +43,8 @@ class Run(BaseModel):
     notebook: str
     title: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
+    #: the page's address without suffix, one folder below the site root (default: see :func:`page_paths`)
+    path: str | None = Field(default=None, pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")
 
 
 class Entry(BaseModel):
@@ -60,6 +63,8 @@ class Entry(BaseModel):
 class Part(BaseModel):
     model_config = ConfigDict(extra="forbid")
     caption: str
+    #: the folder of the part's notebook pages (default: from the caption)
+    path: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
     chapters: list[Entry]
 
 
@@ -146,11 +151,51 @@ def executed_rel(run_id: str) -> str:
     return f"book/generated/executed/{run_id}"
 
 
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens ("The SME AI-adoption gap" -> "the-sme-ai-adoption-gap")."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:
+        raise ValueError(f"{text!r} gives an empty address")
+    return slug
+
+
+def page_paths(book: Book) -> dict[str, str]:
+    """Run id -> the address of its page (without ``.html``), one folder below the site root.
+
+    The folder is the part's ``path`` (default: its caption, slugified); the name is the run's ``path`` if set,
+    else the notebook's name for a run without parameters (``chapters/sme-adoption-gap``) and the run's title for
+    a run with parameters (``countries/denmark``). Addresses depend on nothing but ``book/runs.yml``, so they stay
+    the same from build to build. Raises when two runs would share an address."""
+    out: dict[str, str] = {}
+
+    def walk(folder: str, entries: list[Entry]) -> None:
+        for e in entries:
+            if e.run:
+                r = e.run
+                name = slugify(r.title or r.id) if r.parameters else slugify(r.notebook)
+                out[r.id] = r.path or f"{folder}/{name}"
+            walk(folder, e.sections)
+
+    for part in book.parts:
+        walk(part.path or slugify(part.caption), part.chapters)
+    seen: dict[str, str] = {}
+    for run_id, path in out.items():
+        if path in seen:
+            raise ValueError(f"runs {seen[path]} and {run_id} would share the page address {path}.html: "
+                             "give one of them a `path:` in book/runs.yml")
+        seen[path] = run_id
+    return out
+
+
 def toc_yaml(book: Book) -> str:
     """``_toc.yml`` text for the book (Jupyter Book 1 ``jb-book`` format)."""
+    paths = page_paths(book)
 
     def entry(e: Entry) -> dict:
-        d: dict[str, Any] = {"file": e.page if e.page else executed_rel(e.run.id)}
+        d: dict[str, Any] = {"file": e.page if e.page else paths[e.run.id]}
         if e.run and e.run.title:
             d["title"] = e.run.title
         if e.sections:
@@ -233,6 +278,8 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     # an ad hoc run's figures go to a folder no book run has, moved out of the site afterwards
     os.environ["ANALYSIS_RUN_ID"] = f"{ADHOC_PREFIX}{run.id}" if adhoc else run.id
     os.environ["ANALYSIS_COMMIT"] = commit
+    os.environ["ANALYSIS_NOTEBOOK"] = run.notebook  # the "Reproduce this" command under every figure
+    os.environ["ANALYSIS_PARAMETERS"] = json.dumps(run.parameters)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # figures must reach the notebook: a non-interactive MPLBACKEND (e.g. Agg, set by a CI or a shell) would
     # silently replace the kernel's inline backend and leave the pages without images
@@ -310,7 +357,8 @@ def _stderr_to(path: Path):
 
 def _tag_for_readers(path: Path) -> None:
     """Readers see findings first: code inputs collapsed (``hide-input``), the parameter cells removed from the
-    page (their values are shown in the execution-status page)."""
+    page (their values are shown in the execution-status page), and so are the headline cells that print for
+    nbval (``# NBVAL_CHECK_OUTPUT``): their glued values still reach the page."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -318,7 +366,10 @@ def _tag_for_readers(path: Path) -> None:
         if cell.cell_type != "code":
             continue
         tags = cell.metadata.setdefault("tags", [])
-        if "parameters" in tags and any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells):
+        if cell.source.lstrip().startswith(HEADLINE_MARK):
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+        elif "parameters" in tags and any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells):
             tags.append("remove-cell")  # the defaults, overridden by the injected cell that follows
         elif "hide-input" not in tags and "remove-input" not in tags:
             tags.append("hide-input")
@@ -660,10 +711,119 @@ def _check_executed(book: Book) -> None:
                            "run `python -m analysis run` (it re-runs them) before rendering")
 
 
+def _published_pages() -> list[Path]:
+    """The notebook pages written by :func:`publish_pages` (under the parts' folders at the project root)."""
+    root = config.project_root()
+    try:
+        paths = page_paths(load_book())
+    except (OSError, ValueError):
+        return []
+    return sorted(p for p in (root / f"{rel}.ipynb" for rel in paths.values()) if p.exists())
+
+
+_LINK = re.compile(r"(\]\()([^)\s#]+?\.(?:md|ipynb|html))(#[^)\s]*)?(\))")
+
+
+def _relink(text: str, old_dir: str, new_dir: str, moved: dict[str, str] | None = None) -> str:
+    """Markdown links written relative to ``old_dir`` (``[x](../data_sources.md)``), made relative to ``new_dir``;
+    a link to an executed notebook (``sme_adoption_gap.ipynb``) goes to its page (``moved``: old path without
+    suffix -> new path without suffix, both from the project root)."""
+    moved = moved or {}
+
+    def fix(m: re.Match) -> str:
+        target = m.group(2)
+        if "://" in target or target.startswith("/"):
+            return m.group(0)
+        resolved = posixpath.normpath(posixpath.join(old_dir, target))
+        stem, suffix = posixpath.splitext(resolved)
+        if stem in moved:
+            resolved = moved[stem] + (".ipynb" if suffix == ".html" else suffix)
+        return f"{m.group(1)}{posixpath.relpath(resolved, new_dir)}{m.group(3) or ''}{m.group(4)}"
+
+    return _LINK.sub(fix, text)
+
+
+_HREF = re.compile(r'(href=")([^"#:]+?\.html)([#"])')
+
+
+def _relink_html(text: str, old_dir: str, new_dir: str, moved: dict[str, str]) -> str:
+    """``href="sme_adoption_gap.html"`` in an HTML output written for ``old_dir``, pointing to an executed
+    notebook's page: the link to the same page at its new address, relative to ``new_dir``."""
+
+    def fix(m: re.Match) -> str:
+        stem = posixpath.splitext(posixpath.normpath(posixpath.join(old_dir, m.group(2))))[0]
+        if stem not in moved:
+            return m.group(0)
+        return f"{m.group(1)}{posixpath.relpath(moved[stem] + '.html', new_dir)}{m.group(3)}"
+
+    return _HREF.sub(fix, text)
+
+
+def page_notebook(executed: dict, run: Run, page_rel: str, pages: dict[str, str] | None = None) -> dict:
+    """The executed notebook as its page shows it: the first heading names the page's subject (for a run with
+    parameters, the run's title: "Denmark", not "Country profile") and relative links written for
+    ``book/generated/executed/`` point to the same targets from the page's folder (links to other runs' executed
+    notebooks go to their pages; ``pages``: run id -> page address, see :func:`page_paths`)."""
+    import copy
+
+    nb = copy.deepcopy(executed)
+    old_dir, new_dir = posixpath.dirname(executed_rel(run.id)), posixpath.dirname(page_rel)
+    moved = {executed_rel(rid): rel for rid, rel in (pages or {}).items()}
+    titled = not (run.parameters and run.title)
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                text = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+                data["text/html"] = _relink_html(text, old_dir, new_dir, moved)
+        if cell["cell_type"] != "markdown":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        source = _relink(source, old_dir, new_dir, moved)
+        if not titled:
+            source, n = re.subn(r"^# .*$", f"# {run.title}", source, count=1, flags=re.M)
+            titled = n > 0
+        cell["source"] = source
+    return nb
+
+
+def publish_pages(book: Book) -> list[Path]:
+    """Write each executed notebook to its readable address (``chapters/sme-adoption-gap.ipynb``,
+    ``countries/denmark.ipynb``: see :func:`page_paths`) for Jupyter Book; old addresses
+    (``book/generated/executed/<run id>.html``) become redirects. Pages no longer in the book are removed from
+    the folders this function manages. Returns the pages written."""
+    root = config.project_root()
+    paths = page_paths(book)
+    written: list[Path] = []
+    for run in book.runs():
+        src = config.executed_dir() / f"{run.id}.ipynb"
+        if not src.exists():
+            continue
+        rel = paths[run.id]
+        nb = page_notebook(json.loads(src.read_text(encoding="utf-8")), run, rel, paths)
+        target = root / f"{rel}.ipynb"
+        write_if_changed(target, (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        written.append(target)
+        old = config.site_extra_dir() / f"{executed_rel(run.id)}.html"
+        new_url = posixpath.relpath(f"{rel}.html", posixpath.dirname(executed_rel(run.id)))
+        write_if_changed(old, (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Moved</title>'
+                               f'<meta http-equiv="refresh" content="0; url={new_url}"></head><body>'
+                               f'<p>This page moved to <a href="{new_url}">{new_url}</a>.</p></body></html>\n'
+                               ).encode())
+    for folder in {posixpath.dirname(p) for p in paths.values()}:
+        for stale in (root / folder).glob("*.ipynb"):
+            if stale not in written and stale.with_suffix("").relative_to(root).as_posix() not in paths.values():
+                stale.unlink()
+    return written
+
+
+
 def _structure_files() -> list[Path]:
     """Files whose change invalidates every page (configuration, table of contents, local extensions)."""
     root = config.project_root()
-    return [root / "_config.yml", root / "_toc.yml", *sorted((config.book_dir() / "_ext").glob("*.py"))]
+    ext = config.book_dir() / "_ext"  # the extension and its stylesheet
+    return [root / "_config.yml", root / "_toc.yml",
+            *sorted(p for p in ext.rglob("*") if p.is_file() and p.suffix in (".py", ".css", ".js"))]
 
 
 def _digest(paths: list[Path]) -> str:
@@ -683,7 +843,7 @@ def render_key() -> str:
 
     root = config.project_root()
     h = hashlib.sha256(json.dumps(_versions(), sort_keys=True).encode())
-    files = [*_structure_files(), *sorted(config.book_dir().rglob("*.md")),
+    files = [*_structure_files(), *sorted(config.book_dir().rglob("*.md")), *_published_pages(),
              *sorted(config.book_dir().glob("*.bib")), *sorted(config.executed_dir().glob("*.ipynb")),
              *sorted(p for p in config.site_extra_dir().rglob("*") if p.is_file())]
     for path in files:
@@ -695,12 +855,14 @@ def render_key() -> str:
 def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
     """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``.
     Skipped when nothing the HTML is made of changed since the last successful render."""
-    from analysis import pages
+    from analysis import interactive, pages
 
     book = load_book()
     _check_executed(book)
     prune_ad_hoc_downloads()
     pages.write_generated_pages()
+    publish_pages(book)
+    interactive.write_bundle()
     write_toc(book)
     key = render_key()
     key_file = config.build_dir() / "render.key"

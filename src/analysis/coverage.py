@@ -9,6 +9,7 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 
+from analysis import fmt
 from analysis.eurostat import FLAG_MEANINGS
 from analysis.params import NotebookParams, register
 
@@ -78,3 +79,51 @@ def missing_by_geo(frame: pd.DataFrame, value: str) -> pd.Series:
     """Percent of rows missing, by geo, highest first."""
     share = frame.groupby("geo")[value].apply(lambda s: 100.0 * s.isna().mean())
     return share.sort_values(ascending=False, kind="mergesort")
+
+
+def matrix_alt(matrix: pd.DataFrame, table: str) -> str:
+    """Text alternative of the coverage heat map (``matrix``: percent of rows with a value, geo × year): its extent,
+    the mean coverage, and the countries and years with full and with no coverage, in words."""
+    if matrix.empty:
+        return f"Heat map of {table}: the table holds no row."
+    years = [int(y) for y in matrix.columns]
+    cells = pd.Series(matrix.to_numpy().ravel()).dropna()
+    full = sorted(matrix.index[(matrix == 100.0).all(axis=1)])
+    empty = sorted(matrix.index[(matrix.fillna(0.0) == 0.0).all(axis=1)])
+    text = (f"Heat map of the share of rows of {table} with a value, for {len(matrix)} countries and aggregates "
+            f"(rows) and the years {years[0]} to {years[-1]} (columns). Over the cells present, "
+            f"{fmt.num(cells.mean())} % of rows have a value on average.")
+    absent = int(matrix.isna().sum().sum())
+    if absent:
+        text += f" {absent} country-years are absent from the table."
+    text += (f" Complete in every year: {len(full)} of {len(matrix)}." if full else " No country is complete in "
+             "every year.")
+    if empty:
+        text += f" Without any value: {', '.join(map(str, empty))}."
+    return text
+
+
+def flags_alt(flags: pd.DataFrame, table: str) -> str:
+    """Text alternative of the stacked bars of flagged values (``flags``: from :func:`flag_counts`): the total
+    and, by flag, how many rows carry it."""
+    if flags.empty:
+        return f"No value of {table} carries a flag."
+    by_flag = flags.groupby("flag")["rows"].sum()
+    parts = [f"{fmt.count(n)} {describe_flag(f)} ({f})" for f, n in by_flag.items()]
+    years = sorted(int(y) for y in flags["year"].unique())
+    return (f"Stacked bar chart of the {fmt.count(int(by_flag.sum()))} flagged values of {table} by year "
+            f"({years[0]} to {years[-1]}): " + "; ".join(parts) + ".")
+
+
+def trend_alt(series: pd.DataFrame, label=str) -> str:
+    """Text alternative of a line chart of one country's shares (percent) by size class and year (``series``:
+    columns ``size_class``, ``year``, ``value``): for each size class, its first and last year and values."""
+    rows = series.loc[series["value"].notna()].sort_values("year", kind="mergesort")
+    if rows.empty:
+        return "Line chart with no value to show."
+    parts = []
+    for sc, s in rows.groupby("size_class", sort=False):
+        first, last = s.iloc[0], s.iloc[-1]
+        parts.append(f"{label(sc)} from {fmt.num(first['value'])} % in {int(first['year'])} to "
+                     f"{fmt.num(last['value'])} % in {int(last['year'])}")
+    return "Line chart of the share of enterprises by size class: " + "; ".join(parts) + "."

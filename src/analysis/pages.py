@@ -42,7 +42,7 @@ def data_sources_md() -> str:
                   f"- **Attribution**: {s.attribution}", f"- **Licence**: {s.licence}",
                   f"- **Official page**: <{s.url}>", f"- **Vintage**: {s.vintage}; accessed {s.date_accessed}",
                   f"- **Coverage**: {s.coverage}", f"- **Known gaps and caveats**: {s.gaps}", "",
-                  "| File | Layout | sha256 (pinned) | Fetched from | Status |", "|---|---|---|---|---|"]
+                  "Files (a list, not a table: the 64-character checksums stay readable on a phone):", ""]
         for f in s.files:
             prov_file = provenance_path(s.id, f.name)
             if prov_file.exists():
@@ -53,7 +53,8 @@ def data_sources_md() -> str:
                     f"{prov['retrieved_at'][:10]})")
             else:
                 origin, status = "not fetched", "not fetched"
-            lines.append(f"| `{_md_escape(f.name)}` | {f.layout} | `{f.sha256}` | {origin} | {status} |")
+            lines.append(f"- `{_md_escape(f.name)}` ({f.layout}): sha256 (pinned) `{f.sha256}`; fetched from "
+                         f"{origin}; {status}")
     lines += ["", "Processed tables (CSV with a `.meta.json` description) can be downloaded here:", ""]
     for csv in sorted(config.processed_dir().glob("*.csv")):
         # raw HTML links: these files are copied to the site root by html_extra_path, not Sphinx documents
