@@ -73,8 +73,9 @@ def test_book_builds_with_warnings_as_errors(built_book):
     html = built_book["html"]
     assert (html / "index.html").exists()
     book = build.load_book(ROOT / "book" / "runs.yml")
+    paths = build.page_paths(book)
     for run in book.runs():
-        page = html / "book" / "generated" / "executed" / f"{run.id}.html"
+        page = html / f"{paths[run.id]}.html"  # the readable address (chapters/…, countries/…)
         assert page.exists(), f"{page} missing"
         text = page.read_text()
         assert "Traceback" not in text and "ParameterError" not in text
