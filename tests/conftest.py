@@ -25,9 +25,11 @@ def processed(mirror: Path) -> Path:
     """Fetch and process once per session (cheap when already done); returns data/processed."""
     import fcntl
 
-    from analysis import config
+    from analysis import config, registry
     from analysis.process import process
     from analysis.sources import fetch
+
+    registry.load_all()  # the chapters' PROCESSED_TABLES
 
     lock_path = ROOT / "_build" / ".process.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)

@@ -244,7 +244,7 @@ def test_every_run_record_carries_the_lock_hash(processed, tmp_path, monkeypatch
     for name in ("ANALYSIS_RUN_ID", "ANALYSIS_COMMIT", "MPLBACKEND"):  # execute_run sets them; restored afterwards
         monkeypatch.setenv(name, os.environ.get(name, ""))
     record = build.execute_run(build.Run(id="data_coverage__lock", notebook="data_coverage"), "c" * 40,
-                               output_dir=tmp_path, warm=False)
+                               output_dir=tmp_path)
     assert record["commit"] == "c" * 40
     assert record["lock"] == envlock.lock_hash() != "missing"
     assert (tmp_path / "data_coverage__lock.ipynb").exists()

@@ -22,8 +22,10 @@ def cmd_fetch(args) -> None:
 
 
 def cmd_process(args) -> None:
+    from analysis import registry
     from analysis.process import process
 
+    registry.load_all()  # every chapter module's PROCESSED_TABLES
     process(args.tables or None, force=args.force)
 
 
@@ -82,6 +84,7 @@ def cmd_refresh(args) -> None:
 
 
 def cmd_build(args) -> None:
+    from analysis import registry
     from analysis.build import RunsFailed, load_book, render, run_all, tree_lock
     from analysis.process import process
     from analysis.sources import fetch
@@ -90,6 +93,7 @@ def cmd_build(args) -> None:
     book = load_book()
     with tree_lock():
         fetch(strict=args.strict)
+        registry.load_all()  # every chapter module's PROCESSED_TABLES
         process()
         try:
             run_all(book.runs(), workers=args.workers, log=_log)

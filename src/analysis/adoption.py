@@ -572,6 +572,10 @@ def year_effects(model: GapModel) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------ parameters
+#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+NOTEBOOK = "sme_adoption_gap"
+
+
 @register
 class SmeGapParams(NotebookParams):
     """Parameters of ``notebooks/sme_adoption_gap.ipynb``.
@@ -581,7 +585,7 @@ class SmeGapParams(NotebookParams):
     technology indicator; ``small`` / ``large``: two different size classes.
     """
 
-    notebook: ClassVar[str] = "sme_adoption_gap"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("ai_adoption",)
     geo: str = "EU27_2020"
     year: int | None = None

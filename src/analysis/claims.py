@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError,
 
 from analysis import adoption as ad
 from analysis import exposure as ex
-from analysis import fmt
+from analysis import fmt, registry
 from analysis.params import NotebookParams, choice_error, register
 
 Status = Literal["reproduced", "consistent", "mixed", "differs", "not tested here", "not testable with public data",
@@ -56,13 +56,8 @@ Layout = Literal["communication", "annexes", "slides", "web"]
 EVIDENCE_STATUS: dict[str, str] = {"published": "not tested here", "closed": "not testable with public data",
                                    "commitment": "commitment"}
 
-#: Chapter pages (executed notebooks, siblings of this page in the book) and their titles.
-CHAPTERS: dict[str, str] = {
-    "sme_adoption_gap": "The SME AI-adoption gap",
-    "labour_exposure": "Which jobs are exposed to generative AI",
-    "sector_dialogues": "Who was heard: sector dialogues and actions",
-    "strategy_implications": "What this means for the strategy",
-}
+#: Chapter pages (executed notebooks, siblings of this page in the book) and their titles, from ``book/runs.yml``.
+CHAPTERS: dict[str, str] = registry.book_titles()
 
 #: Short index names for tables and prose.
 INDEX_SHORT: dict[str, str] = {"ilo2025": "ILO 2025", "ilo2023": "ILO 2023", "aioe": "AIOE", "lm_aioe": "LM-AIOE",
@@ -91,6 +86,10 @@ _WORD_NUMBERS: dict[str, int] = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quat
 
 
 # --------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+NOTEBOOK = "claims_check"
+
+
 @register
 class ClaimsParams(NotebookParams):
     """Parameters of ``notebooks/claims_check.ipynb``.
@@ -100,7 +99,7 @@ class ClaimsParams(NotebookParams):
     ``employment_by_occupation`` year with EU27 2-digit values; the exposure chapter's default year by default).
     """
 
-    notebook: ClassVar[str] = "claims_check"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("ai_adoption", "dialogues", "actions", "exposure_indices",
                                         "employment_by_occupation", "employment_by_occupation_sector")
     exposure_index: ex.IndexName = "ilo2025"

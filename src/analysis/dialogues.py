@@ -36,7 +36,7 @@ import pandera.pandas as pa
 from pydantic import Field
 from scipy import stats
 
-from analysis import config, fmt
+from analysis import config, fmt, process
 from analysis.annexes import ACTIONS_SCHEMA, DIALOGUES_SCHEMA, SECTORAL_AREAS_FR, deadline_label, parse_deadline
 from analysis.params import NotebookParams, choice_error, register
 
@@ -67,11 +67,15 @@ EXACT_MAX_N = 8
 
 
 # --------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+NOTEBOOK = "sector_dialogues"
+
+
 @register
 class DialoguesParams(NotebookParams):
     """Parameters of ``notebooks/sector_dialogues.ipynb``."""
 
-    notebook: ClassVar[str] = "sector_dialogues"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("dialogues", "actions", "ai_adoption", "sector_map")
     #: Add the two high-level dialogues to the per-sector figures (their attendance shared among the sectors
     #: they name). The totals always report both levels.
@@ -1291,5 +1295,5 @@ def _processed_tables() -> list:
     ]
 
 
-#: Extra processed tables collected by ``analysis.process.all_tables``.
-PROCESSED_TABLES = _processed_tables()
+#: Extra processed tables, registered with ``analysis.process`` (built by ``python -m analysis process``).
+PROCESSED_TABLES = process.declare(_processed_tables())

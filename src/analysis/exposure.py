@@ -31,7 +31,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pydantic import Field
 
-from analysis import fmt
+from analysis import fmt, process
 from analysis.params import NotebookParams, choice_error, register
 
 # ---------------------------------------------------------------------------------------------- constants
@@ -167,6 +167,10 @@ def plain(markdown: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+NOTEBOOK = "labour_exposure"
+
+
 @register
 class ExposureParams(NotebookParams):
     """Parameters of ``notebooks/labour_exposure.ipynb``.
@@ -178,7 +182,7 @@ class ExposureParams(NotebookParams):
     become 2-digit scores.
     """
 
-    notebook: ClassVar[str] = "labour_exposure"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("employment_by_occupation", "employment_by_occupation_sector",
                                         "exposure_ilo", "exposure_indices", "exposure_soc_scores")
     geo: str = EU_AGGREGATE
@@ -474,8 +478,8 @@ def _processed_tables() -> list:
     ]
 
 
-#: Collected by ``analysis.process.all_tables`` (listed in its ``EXTRA_TABLE_MODULES``).
-PROCESSED_TABLES = _processed_tables()
+#: Extra processed tables, registered with ``analysis.process`` (built by ``python -m analysis process``).
+PROCESSED_TABLES = process.declare(_processed_tables())
 
 
 # ---------------------------------------------------------------------------------------------- loading

@@ -65,6 +65,10 @@ EVIDENCE: dict[str, str] = {
 
 
 # --------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+NOTEBOOK = "strategy_implications"
+
+
 @register
 class ImplicationsParams(NotebookParams):
     """Parameters of ``notebooks/strategy_implications.ipynb``.
@@ -76,7 +80,7 @@ class ImplicationsParams(NotebookParams):
     the lists name.
     """
 
-    notebook: ClassVar[str] = "strategy_implications"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("actions", "dialogues", "sector_map", "ai_adoption", "exposure_ilo",
                                         "exposure_indices", "employment_by_occupation")
     barrier_year: int | None = None

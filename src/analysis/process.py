@@ -277,24 +277,23 @@ TABLES: list[Table] = [
 ]
 
 
-#: Domain modules that may declare more processed tables in a ``PROCESSED_TABLES`` list.
-EXTRA_TABLE_MODULES = ("analysis.adoption", "analysis.dialogues", "analysis.exposure")
+#: Tables declared by the chapter modules (their ``PROCESSED_TABLES = process.declare([...])``), in import order.
+_DECLARED: dict[str, Table] = {}
+
+
+def declare(tables: list[Table]) -> list[Table]:
+    """Register the processed tables a chapter module declares; returns them (``PROCESSED_TABLES``).
+
+    A chapter's tables are known once its module is imported: the ``process`` command imports every chapter
+    module first (``analysis.registry.load_all``)."""
+    for table in tables:
+        _DECLARED[table.name] = table
+    return list(tables)
 
 
 def all_tables() -> list[Table]:
-    """The foundation's tables, then those declared by the chapters' modules (in that order)."""
-    import importlib
-
-    tables = list(TABLES)
-    for mod in EXTRA_TABLE_MODULES:
-        try:
-            module = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
-            continue
-        tables += list(getattr(module, "PROCESSED_TABLES", []))
-    return tables
+    """The foundation's tables, then those declared by the chapter modules imported so far."""
+    return [*TABLES, *(t for name, t in _DECLARED.items() if name not in {f.name for f in TABLES})]
 
 
 def table_names() -> list[str]:
@@ -305,7 +304,8 @@ def get_table(name: str) -> Table:
     for t in all_tables():
         if t.name == name:
             return t
-    raise KeyError(f"unknown processed table {name!r}; known: {', '.join(table_names())}")
+    raise KeyError(f"unknown processed table {name!r}; known: {', '.join(table_names())} (a chapter's tables are "
+                   "known once its module is imported: analysis.registry.load_all())")
 
 
 def _sort(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:

@@ -92,13 +92,17 @@ def reference_for(geo: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------ parameters
+#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+NOTEBOOK = "country_profile"
+
+
 @register
 class ProfileParams(NotebookParams):
     """Parameters of ``notebooks/country_profile.ipynb``: ``geo`` = ``EU27_2020`` or a member state's Eurostat
     code (``EL`` for Greece). Checked against the list of profile geos, not against the data: a member state with
     missing data still gets a page that says what is missing."""
 
-    notebook: ClassVar[str] = "country_profile"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("ai_adoption", "employment_by_occupation", "exposure_ilo",
                                         "exposure_indices")
     geo: str = EU
