@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from analysis import config
+from analysis import config, registry
 from analysis.envlock import lock_hash
 from analysis.params import validate
 from analysis.storage import atomic_write_json, atomic_write_text, with_path, write_if_changed
@@ -378,7 +378,17 @@ def run_key(run: Run) -> str:
     from analysis.cache import run_key as key
 
     params = validate(run.notebook, run.parameters)
-    return key(config.notebooks_dir() / f"{run.notebook}.ipynb", params.model_dump(), params.input_tables())
+    chapter = registry.chapter_module(run.notebook)
+    return key(config.notebooks_dir() / f"{run.notebook}.ipynb", params.model_dump(), params.input_tables(),
+               chapter=chapter.__name__, data_files=data_files(chapter))
+
+
+def data_files(chapter: Any) -> list[Path]:
+    """The files a chapter module declares it reads besides the processed tables: ``DATA_FILES``, paths relative
+    to the project root, or a function returning paths."""
+    declared = getattr(chapter, "DATA_FILES", ())
+    files = declared() if callable(declared) else declared
+    return [Path(f) if Path(f).is_absolute() else config.project_root() / f for f in files]
 
 
 def _key_path(run_id: str) -> Path:

@@ -221,6 +221,20 @@ class Registry(BaseModel):
         return self
 
 
+def data_files() -> list[Path]:
+    """What this chapter reads besides the processed tables (in its runs' cache keys): the claims registry and
+    the documents it quotes."""
+    from analysis import config
+
+    documents = ([config.seeds_dir() / d.seed for d in load_registry().documents.values()]
+                 if registry_file().exists() else [])
+    return [registry_file(), *documents]
+
+
+#: Read by the build for the runs' cache keys (``analysis.build.data_files``).
+DATA_FILES = data_files
+
+
 def registry_file() -> Path:
     from analysis import config
 

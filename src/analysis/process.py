@@ -390,7 +390,7 @@ def process(names: list[str] | None = None, log=print, force: bool = False) -> d
     for sid in sorted({sid for t in chosen for sid in t.sources}):  # what is read is what was verified
         for f in registry.get(sid).files:
             verified_raw(sid, f.name)
-    keys = {t.name: table_key(table_inputs(t)) for t in chosen}
+    keys = {t.name: table_key(table_inputs(t), [t.build.__module__]) for t in chosen}
     todo = [t for t in chosen if force or not is_current(t, keys[t.name])]
     for t in chosen:
         if t not in todo:
