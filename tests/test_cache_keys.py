@@ -30,7 +30,10 @@ def package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _file(copy: Path, name: str) -> Path:
-    return copy / Path(*_mod(name).split(".")[1:]).with_suffix(".py")
+    """The file of module ``name`` in the copy (``package_dir`` points there)."""
+    path = cache.package_modules()[_mod(name)]
+    assert path.is_relative_to(copy)
+    return path
 
 
 def test_closure_follows_imports_at_any_depth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,12 +52,14 @@ def test_closure_follows_imports_at_any_depth(tmp_path: Path, monkeypatch: pytes
 
 
 def test_notebook_imports_ignore_magics(tmp_path: Path) -> None:
-    nb = {"cells": [{"cell_type": "code", "source": "%matplotlib inline\nfrom analysis import fmt\n"},
-                    {"cell_type": "markdown", "source": "import analysis.build"},
-                    {"cell_type": "code", "source": ["!ls\n", "import analysis.storage as st\n"]}]}
+    fmt, storage = _mod("fmt"), _mod("storage")
+    layer = storage.rsplit(".", 1)[0]
+    nb = {"cells": [{"cell_type": "code", "source": f"%matplotlib inline\nimport {fmt} as nf\n"},
+                    {"cell_type": "markdown", "source": f"import {_mod('build')}"},
+                    {"cell_type": "code", "source": ["!ls\n", f"from {layer} import storage\n"]}]}
     path = tmp_path / "n.ipynb"
     path.write_text(json.dumps(nb))
-    assert cache.notebook_imports(path) == sorted({"analysis", _mod("fmt"), _mod("storage")})
+    assert cache.notebook_imports(path) == sorted({fmt, storage, layer})
 
 
 def test_data_files_declared_by_the_claims_chapter_are_in_its_key() -> None:
@@ -102,12 +107,18 @@ def test_edits_rerun_exactly_the_runs_that_use_the_module(processed, package_cop
     assert _changed(step, after) == {"sector_dialogues", "strategy_implications"}
 
     # a shared module (coverage: flag wording, imported by the adoption and profile chapters): exactly its
-    # dependants: data coverage, adoption, the profiles, and claims, implications and exposure (they import
-    # adoption: exposure for its country names)
+    # dependants: data coverage, adoption, the profiles, claims and implications (they import adoption)
     path = _file(package_copy, "coverage")
     path.write_text(path.read_text() + "\nEDITED = 1\n")
     assert _changed(after, _keys(book_runs)) == (coverage_runs | profiles | {
-        "sme_adoption_gap", "claims_check", "strategy_implications", "labour_exposure"})
+        "sme_adoption_gap", "claims_check", "strategy_implications"})
+
+    # the codelists' reader: every run (the xlsx reader, used by process, which every notebook imports, maps
+    # labels to codes with them)
+    step = _keys(book_runs)
+    path = _file(package_copy, "codelists")
+    path.write_text(path.read_text() + "\nEDITED = 1\n")
+    assert _changed(step, _keys(book_runs)) == set(base)
 
 
 @pytest.mark.integration

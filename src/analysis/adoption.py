@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
+from analysis import codelists
 from analysis import fmt as nf
 from analysis.params import NotebookParams, ParameterError, choice_error, register
 
@@ -44,15 +45,7 @@ EU27_MEMBER_STATES: tuple[str, ...] = (
 #: Aggregates in the data (rows that are not countries).
 AGGREGATES: tuple[str, ...] = ("EU27_2020", "EA")
 
-COUNTRY_NAMES: dict[str, str] = {
-    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CY": "Cyprus", "CZ": "Czechia", "DE": "Germany",
-    "DK": "Denmark", "EE": "Estonia", "EL": "Greece", "ES": "Spain", "FI": "Finland", "FR": "France",
-    "HR": "Croatia", "HU": "Hungary", "IE": "Ireland", "IT": "Italy", "LT": "Lithuania", "LU": "Luxembourg",
-    "LV": "Latvia", "MT": "Malta", "NL": "Netherlands", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
-    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "EU27_2020": "EU27", "EA": "Euro area",
-    "AL": "Albania", "BA": "Bosnia and Herzegovina", "ME": "Montenegro", "MK": "North Macedonia", "NO": "Norway",
-    "RS": "Serbia", "TR": "Türkiye",
-}
+COUNTRY_NAMES: dict[str, str] = codelists.COUNTRY_NAMES  # codelists/countries.csv
 
 #: Size classes (persons employed), smallest first.
 SIZE_CLASSES: tuple[str, ...] = ("10-49", "50-249", "10-249", "GE250", "GE10")

@@ -31,7 +31,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pydantic import Field
 
-from analysis import fmt, process
+from analysis import codelists, fmt, process
 from analysis.params import NotebookParams, choice_error, register
 
 # ---------------------------------------------------------------------------------------------- constants
@@ -76,53 +76,9 @@ EU27: tuple[str, ...] = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "
 EU_AGGREGATE = "EU27_2020"
 
 #: ISCO-08 titles of the major (1-digit) and sub-major (2-digit) groups, in Eurostat's ``OC`` codes.
-ISCO_TITLES: dict[str, str] = {
-    "OC0": "Armed forces occupations", "OC1": "Managers", "OC2": "Professionals",
-    "OC3": "Technicians and associate professionals", "OC4": "Clerical support workers",
-    "OC5": "Service and sales workers", "OC6": "Skilled agricultural, forestry and fishery workers",
-    "OC7": "Craft and related trades workers", "OC8": "Plant and machine operators, and assemblers",
-    "OC9": "Elementary occupations",
-    "OC01": "Commissioned armed forces officers", "OC02": "Non-commissioned armed forces officers",
-    "OC03": "Armed forces occupations, other ranks",
-    "OC11": "Chief executives, senior officials and legislators", "OC12": "Administrative and commercial managers",
-    "OC13": "Production and specialised services managers", "OC14": "Hospitality, retail and other services managers",
-    "OC21": "Science and engineering professionals", "OC22": "Health professionals", "OC23": "Teaching professionals",
-    "OC24": "Business and administration professionals",
-    "OC25": "Information and communications technology professionals",
-    "OC26": "Legal, social and cultural professionals", "OC31": "Science and engineering associate professionals",
-    "OC32": "Health associate professionals", "OC33": "Business and administration associate professionals",
-    "OC34": "Legal, social, cultural and related associate professionals",
-    "OC35": "Information and communications technicians", "OC41": "General and keyboard clerks",
-    "OC42": "Customer services clerks", "OC43": "Numerical and material recording clerks",
-    "OC44": "Other clerical support workers", "OC51": "Personal service workers", "OC52": "Sales workers",
-    "OC53": "Personal care workers", "OC54": "Protective services workers",
-    "OC61": "Market-oriented skilled agricultural workers",
-    "OC62": "Market-oriented skilled forestry, fishery and hunting workers",
-    "OC63": "Subsistence farmers, fishers, hunters and gatherers",
-    "OC71": "Building and related trades workers, excluding electricians",
-    "OC72": "Metal, machinery and related trades workers", "OC73": "Handicraft and printing workers",
-    "OC74": "Electrical and electronic trades workers",
-    "OC75": "Food processing, wood working, garment and other craft and related trades workers",
-    "OC81": "Stationary plant and machine operators", "OC82": "Assemblers",
-    "OC83": "Drivers and mobile plant operators", "OC91": "Cleaners and helpers",
-    "OC92": "Agricultural, forestry and fishery labourers",
-    "OC93": "Labourers in mining, construction, manufacturing and transport", "OC94": "Food preparation assistants",
-    "OC95": "Street and related sales and service workers", "OC96": "Refuse workers and other elementary workers",
-}
+ISCO_TITLES: dict[str, str] = codelists.ISCO_TITLES  # codelists/isco08.csv
 #: NACE Rev. 2 sections.
-NACE_SECTIONS: dict[str, str] = {
-    "A": "Agriculture, forestry and fishing", "B": "Mining and quarrying", "C": "Manufacturing",
-    "D": "Electricity, gas, steam and air conditioning supply",
-    "E": "Water supply; sewerage, waste management and remediation", "F": "Construction",
-    "G": "Wholesale and retail trade; repair of motor vehicles", "H": "Transportation and storage",
-    "I": "Accommodation and food service activities", "J": "Information and communication",
-    "K": "Financial and insurance activities", "L": "Real estate activities",
-    "M": "Professional, scientific and technical activities", "N": "Administrative and support service activities",
-    "O": "Public administration and defence; compulsory social security", "P": "Education",
-    "Q": "Human health and social work activities", "R": "Arts, entertainment and recreation",
-    "S": "Other service activities", "T": "Activities of households as employers",
-    "U": "Activities of extraterritorial organisations and bodies",
-}
+NACE_SECTIONS: dict[str, str] = codelists.NACE_SECTIONS  # codelists/nace_sections.csv
 #: The strategy's sectoral flagships (COM(2025) 723, section 2) → the NACE section that holds most of each.
 #: Approximate: pharmaceuticals, robotics and the automotive industry are parts of C; media are partly in J.
 STRATEGY_SECTORS: dict[str, str] = {
@@ -923,16 +879,13 @@ def crosswalk_losses(indices: pd.DataFrame, soc: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- names
 #: Geo codes of the LFS tables that :data:`analysis.adoption.COUNTRY_NAMES` does not name.
-EXTRA_GEO_NAMES: dict[str, str] = {"CH": "Switzerland", "IS": "Iceland", "LI": "Liechtenstein", "UK": "United Kingdom",
-                                   "EA21": "Euro area (21)", "EA20": "Euro area (20)", "EA19": "Euro area (19)"}
+EXTRA_GEO_NAMES: dict[str, str] = codelists.EXTRA_GEO_NAMES  # codelists/countries.csv
 
 
 def country_name(geo: str) -> str:
     """A geo code as readers read it (``"DE"`` → ``"Germany"``, ``"EU27_2020"`` → ``"EU27"``); unknown codes as
     given."""
-    from analysis.adoption import COUNTRY_NAMES
-
-    return COUNTRY_NAMES.get(geo, EXTRA_GEO_NAMES.get(geo, geo))
+    return codelists.COUNTRY_NAMES.get(geo, EXTRA_GEO_NAMES.get(geo, geo))
 
 
 def short_label(index: str) -> str:
