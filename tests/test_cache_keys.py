@@ -1,4 +1,4 @@
-"""Exact cache keys: a run's key covers the package modules it uses, and only those (analysis.cache)."""
+"""Exact cache keys: a run's key covers the package modules it uses, and only those (analysis.core.cache)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build, cache
+from analysis.book import build
+from analysis.core import cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,7 +64,7 @@ def test_notebook_imports_ignore_magics(tmp_path: Path) -> None:
 
 
 def test_data_files_declared_by_the_claims_chapter_are_in_its_key() -> None:
-    from analysis import registry
+    from analysis.chapters import registry
 
     files = build.data_files(registry.chapter_module("claims_check"))
     assert ROOT / "data" / "raw" / "strategy" / "claims.yml" in files
@@ -124,7 +125,7 @@ def test_edits_rerun_exactly_the_runs_that_use_the_module(processed, package_cop
 @pytest.mark.integration
 def test_claims_registry_edit_reruns_only_the_claims_chapter(processed, book_runs: list, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import claims
+    from analysis.chapters import claims
 
     base = _keys(book_runs)
     copy = tmp_path / "claims.yml"

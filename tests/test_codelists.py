@@ -1,11 +1,13 @@
-"""Codelists are data (CSV files read once by analysis.codelists); the old public names are aliases."""
+"""Codelists are data (CSV files read once by analysis.core.codelists); the old public names are aliases."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import analysis
-from analysis import _xlsx_extract, adoption, codelists, exposure
+from analysis.chapters import adoption, exposure
+from analysis.core import codelists
+from analysis.readers import eurostat_xlsx as _xlsx_extract
 
 SRC = Path(analysis.__file__).resolve().parent
 

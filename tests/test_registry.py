@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import adoption, build, params, process, registry
+from analysis.book import build
+from analysis.chapters import adoption, params, registry
+from analysis.tables import process
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Where chapter modules live, as a dotted package and a directory of the package.
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from analysis.params import NotebookParams, choice_error, register
+from analysis.chapters.params import NotebookParams, choice_error, register
 
 NOTEBOOK = "tiny"
 
@@ -54,7 +56,8 @@ def _notebook(module: str) -> dict:
 
     return {"cells": [{"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# Tiny"},
                       cell("n = 2", ["parameters"]),
-                      cell(f"from myst_nb import glue\n\nfrom analysis import params\nimport {module} as tiny\n\n"
+                      cell(f"from myst_nb import glue\n\nimport {params.__name__} as params\n"
+                           f"import {module} as tiny\n\n"
                            "p = params.validate('tiny', {'n': n})\nglue('finding', tiny.sentence(p.n), display=False)\n"
                            "print(tiny.sentence(p.n))")],
             "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -120,7 +123,8 @@ def test_a_new_chapter_needs_one_notebook_one_module_one_runs_entry(tmp_path: Pa
         "      - run: {id: tiny, notebook: tiny, title: \"A tiny chapter\"}\n"
         "      - run: {id: tiny__3, notebook: tiny, title: \"Three\", parameters: {n: 3}}\n")
     env = {**os.environ, "PYTHONPATH": str(root / "src"), "ANALYSIS_ROOT": str(root)}
-    check = ("from analysis import params, registry, claims\n"
+    check = (f"import {params.__name__} as params\nimport {registry.__name__} as registry\n"
+             f"import {CHAPTER_PACKAGE}.claims as claims\n"
              "print(params.notebooks().count('tiny'), registry.book_titles()['tiny'], claims.CHAPTERS['tiny'])\n"
              "try:\n    params.validate('tiny', {'n': 0})\nexcept params.ParameterError as e:\n    print(e)\n")
     out = subprocess.run([sys.executable, "-c", check], env=env, cwd=root, capture_output=True, text=True)

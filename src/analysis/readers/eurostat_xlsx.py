@@ -29,8 +29,8 @@ import openpyxl
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import codelists
-from analysis.eurostat import EurostatFormatError, split_value_flag
+from analysis.core import codelists
+from analysis.readers.eurostat import EurostatFormatError, split_value_flag
 
 #: Sheets of a custom extract that hold no data.
 META_SHEETS: frozenset[str] = frozenset({"Summary", "Structure"})
@@ -88,7 +88,7 @@ def read_extract(path: Path) -> pd.DataFrame:
     ``unit``, …, as codes where :data:`POSITION_CODES` knows the labels), ``geo`` (code), ``year`` (int),
     ``value`` (float, in the sheet's unit — thousands of persons for ``lfsa_eisn2``; NaN for ``:``) and
     ``flag`` (text, ``""`` when none). Rows in sheet order, then geo order as printed.
-    Raises :class:`~analysis.eurostat.EurostatFormatError` (naming the sheet) on an unexpected layout or label.
+    Raises :class:`~analysis.readers.eurostat.EurostatFormatError` (naming the sheet) on an unexpected layout or label.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Workbook contains no default style")
@@ -200,7 +200,7 @@ def geo_code(label: str, sheet: str = "?") -> str:
         return _GEO_BY_NORMAL_LABEL[_normal(label)]
     except KeyError:
         raise EurostatFormatError(f"sheet {sheet!r}: unknown geo label {label!r}; add it to "
-                                  "analysis._xlsx_extract.GEO_CODES") from None
+                                  "analysis.readers.eurostat_xlsx.GEO_CODES") from None
 
 
 def dimension_column(label: str) -> str:

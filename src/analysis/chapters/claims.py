@@ -40,10 +40,11 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
-from analysis import adoption as ad
-from analysis import exposure as ex
-from analysis import fmt, registry
-from analysis.params import NotebookParams, choice_error, register
+from analysis.chapters import adoption as ad
+from analysis.chapters import exposure as ex
+from analysis.chapters import registry
+from analysis.chapters.params import NotebookParams, choice_error, register
+from analysis.core import fmt
 
 Status = Literal["reproduced", "consistent", "mixed", "differs", "not tested here", "not testable with public data",
                  "commitment"]
@@ -86,7 +87,7 @@ _WORD_NUMBERS: dict[str, int] = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quat
 
 
 # --------------------------------------------------------------------------------------------- parameters
-#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
 NOTEBOOK = "claims_check"
 
 
@@ -106,7 +107,7 @@ class ClaimsParams(NotebookParams):
     weights_year: int = ex.ExposureParams.model_fields["year"].default
 
     def check_data(self) -> None:
-        from analysis import process
+        from analysis.tables import process
 
         years = weights_years(process.load("employment_by_occupation"))
         if self.weights_year not in years:
@@ -224,19 +225,19 @@ class Registry(BaseModel):
 def data_files() -> list[Path]:
     """What this chapter reads besides the processed tables (in its runs' cache keys): the claims registry and
     the documents it quotes."""
-    from analysis import config
+    from analysis.core import config
 
     documents = ([config.seeds_dir() / d.seed for d in load_registry().documents.values()]
                  if registry_file().exists() else [])
     return [registry_file(), *documents]
 
 
-#: Read by the build for the runs' cache keys (``analysis.build.data_files``).
+#: Read by the build for the runs' cache keys (``analysis.book.build.data_files``).
 DATA_FILES = data_files
 
 
 def registry_file() -> Path:
-    from analysis import config
+    from analysis.core import config
 
     return config.strategy_dir() / "claims.yml"
 
@@ -424,7 +425,7 @@ def short_reference(document: Document, where: Location) -> str:
 
 
 def seed_lines(document: Document, seeds_dir: Path | None = None) -> list[str]:
-    from analysis import config
+    from analysis.core import config
 
     return (Path(seeds_dir or config.seeds_dir()) / document.seed).read_text(encoding="utf-8").splitlines()
 
@@ -467,7 +468,7 @@ def quote_reference(document_key: str, quote_fr: str, seeds_dir: Path | None = N
 # --------------------------------------------------------------------------------------------- the rule
 def matches(ours: float, stated: float, rule: Rule, decimals: int) -> bool:
     """True when ``ours`` supports ``stated`` under ``rule`` at ``decimals`` (negative: tens, hundreds…): both are
-    rounded half away from zero (:func:`analysis.fmt.round_half_away`, the book's one rounding rule)."""
+    rounded half away from zero (:func:`analysis.core.fmt.round_half_away`, the book's one rounding rule)."""
     if ours is None or math.isnan(ours):
         raise ValueError("our value is missing: a claim cannot be decided on a missing value")
     mine, theirs = fmt.round_half_away(ours, decimals), fmt.round_half_away(stated, decimals)
@@ -528,7 +529,7 @@ def decide_status(claim: Claim, finding: Finding | None) -> str:
 class Inputs:
     """The processed tables the claims are computed from."""
 
-    ai_adoption: pd.DataFrame  # isoc_eb_ai rows (analysis.adoption.load_adoption)
+    ai_adoption: pd.DataFrame  # isoc_eb_ai rows (analysis.chapters.adoption.load_adoption)
     dialogues: pd.DataFrame  # Annex 1 (processed table ``dialogues``)
     actions: pd.DataFrame  # Annex 3 (processed table ``actions``)
     indices: pd.DataFrame  # exposure_indices, typed
@@ -537,7 +538,7 @@ class Inputs:
 
 
 def load_inputs() -> Inputs:
-    from analysis import process
+    from analysis.tables import process
 
     return Inputs(ai_adoption=ad.load_adoption(), dialogues=process.load("dialogues"),
                   actions=process.load("actions"), indices=ex.load_indices(),
@@ -617,7 +618,7 @@ def teachers_percentiles(indices: pd.DataFrame, employment: pd.DataFrame, year: 
                          how: ex.Aggregation = "mean", names: tuple[str, ...] = ex.ALL_INDICES) -> pd.Series:
     """Percent (0-100) of other EU workers whose 2-digit occupation scores lower than teaching professionals
     (ISCO 23) under each index of ``names`` (default: the book's six), weights = EU27 LFS employment by 2-digit
-    group in ``year`` (see :func:`analysis.exposure.teacher_percentiles`)."""
+    group in ``year`` (see :func:`analysis.chapters.exposure.teacher_percentiles`)."""
     two = ex.two_digit_employment(employment)
     emp2 = two[(two["geo"] == ex.EU_AGGREGATE) & (two["year"] == year)].set_index("isco08")["value_thousands"]
     t = ex.teacher_percentiles(indices, emp2, how, names=names)
@@ -697,7 +698,7 @@ def barrier_ranks(ai: pd.DataFrame, size_class: str = SME, geo: str = "EU27_2020
 
     Columns: ``year``, ``indicator``, ``label``, ``value`` (percent of the class's enterprises that considered
     using AI but do not use it, for ``PC_ENT_AI_EC``), ``rank`` (1 = most cited; ties share the better rank),
-    ``n`` (reasons with a value that year). Built on :func:`analysis.adoption.barriers`.
+    ``n`` (reasons with a value that year). Built on :func:`analysis.chapters.adoption.barriers`.
     """
     sel = ai[ai["indicator"].isin(ad.BARRIERS) & (ai["unit"] == unit) & (ai["geo"] == geo)
              & (ai["size_class"] == size_class) & ai["value"].notna()]
@@ -886,7 +887,7 @@ STATUS_SYMBOL: dict[str, str] = {
 
 
 def reader_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The claims table for readers (plain text, for :func:`analysis.figures.table`): the claim, where it is
+    """The claims table for readers (plain text, for :func:`analysis.core.figures.table`): the claim, where it is
     (:func:`short_reference`; the claim-by-claim sections and the References page give the full reference and
     web address), the figure as stated, our value, and the status with its symbol."""
     return pd.DataFrame({

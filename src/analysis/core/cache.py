@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import analysis
-from analysis import config
+from analysis.core import config
 
 #: Bump to invalidate every cached run and table at once.
 CACHE_EPOCH = 1

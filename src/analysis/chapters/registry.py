@@ -20,7 +20,7 @@ from types import ModuleType
 
 import yaml
 
-from analysis import config
+from analysis.core import config
 
 #: The package directory whose modules are scanned for chapter declarations.
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from analysis import registry
+from analysis.chapters import registry
 
 
 class ParameterError(ValueError):
@@ -36,7 +36,7 @@ class NotebookParams(BaseModel):
         """Names of the processed tables this run reads (override when it depends on the parameters)."""
         if self.reads:
             return self.reads
-        from analysis.process import table_names
+        from analysis.tables.process import table_names
 
         registry.load_all()
         return tuple(table_names())

@@ -31,8 +31,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pydantic import Field
 
-from analysis import codelists, fmt, process
-from analysis.params import NotebookParams, choice_error, register
+from analysis.chapters.params import NotebookParams, choice_error, register
+from analysis.core import codelists, fmt
+from analysis.tables import process
 
 # ---------------------------------------------------------------------------------------------- constants
 IndexName = Literal["ilo2025", "ilo2023", "aioe", "lm_aioe", "eloundou"]
@@ -123,7 +124,7 @@ def plain(markdown: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- parameters
-#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
 NOTEBOOK = "labour_exposure"
 
 
@@ -149,7 +150,7 @@ class ExposureParams(NotebookParams):
     aggregation: Aggregation = "mean"
 
     def check_data(self) -> None:
-        from analysis import process
+        from analysis.tables import process
 
         emp = two_digit_employment(process.load("employment_by_occupation"))
         years = sorted(int(y) for y in emp["year"].unique())
@@ -256,8 +257,8 @@ def soc_to_isco(soc_scores: pd.DataFrame, crosswalk: pd.DataFrame, weights: pd.S
 
 # ---------------------------------------------------------------------------------------------- processed tables
 def _source_path(source_id: str, name: str):
-    from analysis.process import _file
-    from analysis.sources import load_registry
+    from analysis.readers.sources import load_registry
+    from analysis.tables.process import _file
 
     names = [f.name for f in load_registry().get(source_id).files]
     if name not in names:
@@ -268,7 +269,7 @@ def _source_path(source_id: str, name: str):
 @functools.lru_cache(maxsize=1)
 def _read_soc_sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """(SOC scores long: index, soc, title, score, n_onet; crosswalk; BLS US employment by SOC)."""
-    from analysis.crosswalk import read_soc_isco_crosswalk
+    from analysis.readers.crosswalk import read_soc_isco_crosswalk
 
     aioe = pd.read_excel(_source_path("felten-aioe", "AIOE_DataAppendix.xlsx"), sheet_name="Appendix A")
     lm = pd.read_excel(_source_path("felten-aioe", "Language Modeling AIOE and AIIE.xlsx"), sheet_name="LM AIOE")
@@ -304,7 +305,7 @@ def build_soc_scores() -> pd.DataFrame:
 
 def build_exposure_indices() -> pd.DataFrame:
     """``exposure_indices``: one row per ISCO-08 unit group × index (ILO native; SOC-based via the crosswalk)."""
-    from analysis.ilo import read_ilo_scores
+    from analysis.readers.ilo import read_ilo_scores
 
     scores, cw, bls = _read_soc_sources()
     ilo = read_ilo_scores(_source_path("ilo-genai-isco08", "Final_Scores_ISCO08_Gmyrek_et_al_2025.xlsx"))
@@ -393,7 +394,7 @@ class _TextTolerantSchema:
 
 
 def _processed_tables() -> list:
-    from analysis.process import Table
+    from analysis.tables.process import Table
 
     sources = ("ilo-genai-isco08", "felten-aioe", "eloundou-gpts", "ibs-crosswalk-soc10-isco08", "bls-oews-2021")
     return [
@@ -434,21 +435,21 @@ def _processed_tables() -> list:
     ]
 
 
-#: Extra processed tables, registered with ``analysis.process`` (built by ``python -m analysis process``).
+#: Extra processed tables, registered with ``analysis.tables.process`` (built by ``python -m analysis process``).
 PROCESSED_TABLES = process.declare(_processed_tables())
 
 
 # ---------------------------------------------------------------------------------------------- loading
 def load_indices() -> pd.DataFrame:
     """The ``exposure_indices`` table with numeric columns typed (score NaN where missing)."""
-    from analysis import process
+    from analysis.tables import process
 
     return _typed_from_text(process.load("exposure_indices"), INDICES_SCHEMA)
 
 
 def load_soc_scores() -> pd.DataFrame:
     """The ``exposure_soc_scores`` table, typed."""
-    from analysis import process
+    from analysis.tables import process
 
     return _typed_from_text(process.load("exposure_soc_scores"), SOC_SCORES_SCHEMA)
 
@@ -485,15 +486,15 @@ def to_two_digit(scores4: pd.Series, how: Aggregation = "mean") -> pd.DataFrame:
 
 def top_k(top_share: float, n_scored: int) -> int:
     """Number of unit groups the ``gradient`` rule flags for a non-ILO-2025 index: ``top_share`` (0–1) × the
-    index's scored unit groups, rounded half away from zero (:func:`analysis.fmt.round_half_away`)."""
-    from analysis.fmt import round_half_away
+    index's scored unit groups, rounded half away from zero (:func:`analysis.core.fmt.round_half_away`)."""
+    from analysis.core.fmt import round_half_away
 
     return int(round_half_away(top_share * n_scored, 0))
 
 
 def ilo_exposed_unit_share(ilo: pd.DataFrame) -> float:
     """Share (0–1) of ILO-scored unit groups in the ILO 2025 gradients 1–4 (the ``gradient`` rule's size)."""
-    from analysis.ilo import is_exposed_gradient
+    from analysis.readers.ilo import is_exposed_gradient
 
     g = ilo[ilo["index_version"] == 2025]["gradient"]
     return float(g.map(is_exposed_gradient).mean())
@@ -515,7 +516,7 @@ def exposed_units(scores4: pd.Series, rule: ExposedRule, index: str, threshold: 
       (AIOE, LM-AIOE), whose values have no absolute meaning, the unit group's percentile rank among scored unit
       groups ≥ ``threshold`` (e.g. 0.75 = top quartile).
     """
-    from analysis.ilo import is_exposed_gradient
+    from analysis.readers.ilo import is_exposed_gradient
 
     scored = scores4.dropna()
     if rule == "gradient":
@@ -878,7 +879,7 @@ def crosswalk_losses(indices: pd.DataFrame, soc: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------- names
-#: Geo codes of the LFS tables that :data:`analysis.adoption.COUNTRY_NAMES` does not name.
+#: Geo codes of the LFS tables that :data:`analysis.chapters.adoption.COUNTRY_NAMES` does not name.
 EXTRA_GEO_NAMES: dict[str, str] = codelists.EXTRA_GEO_NAMES  # codelists/countries.csv
 
 
@@ -972,7 +973,7 @@ FLAG_COUNTS_CAPTION = ("Unit groups each index flags as exposed under the gradie
 
 
 def flag_counts_display(counts: pd.DataFrame, effect: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`index_flag_counts` (and, if given, :func:`tie_effect`) formatted for :func:`analysis.figures.table`,
+    """:func:`index_flag_counts` (and, if given, :func:`tie_effect`) formatted for :func:`analysis.core.figures.table`,
     with the reason each count differs from ILO 2025's: coverage (fewer unit groups scored), ties at the cut-off."""
     base = counts.set_index("index").loc["ilo2025"] if "ilo2025" in set(counts["index"]) else counts.iloc[0]
     why = []
@@ -1129,8 +1130,8 @@ NO_4DIGIT_WEIGHTS = ("not computable: the LFS publishes employment by 2-digit gr
 
 def gradient_flags(scores4: pd.Series, gradients: pd.Series, categories: tuple[str, ...]) -> pd.Series:
     """1.0 where a scored unit group's ILO 2025 category is in ``categories``, 0.0 otherwise, NaN where unscored
-    (``scores4`` NaN). Raises ``ValueError`` for a category not in :data:`analysis.ilo.GRADIENT_ORDER`."""
-    from analysis.ilo import GRADIENT_ORDER
+    (``scores4`` NaN). Raises ``ValueError`` for a category not in :data:`analysis.readers.ilo.GRADIENT_ORDER`."""
+    from analysis.readers.ilo import GRADIENT_ORDER
 
     unknown = [c for c in categories if c not in GRADIENT_ORDER]
     if unknown:
@@ -1164,7 +1165,8 @@ def sensitivity_table(indices: pd.DataFrame, ilo: pd.DataFrame, employment: pd.D
 
 
 def sensitivity_display(table: pd.DataFrame, geo_label: str = "EU") -> pd.DataFrame:
-    """:func:`sensitivity_table` formatted for :func:`analysis.figures.table`: shares through :func:`analysis.fmt.pct`
+    """:func:`sensitivity_table` formatted for :func:`analysis.core.figures.table`: shares through
+    :func:`analysis.core.fmt.pct`
     (``"not computable"`` where missing, never 0), the headline row marked."""
     return pd.DataFrame({
         "Exposed if ILO 2025 category is": table["definition"],
@@ -1211,7 +1213,7 @@ class ChapterInputs:
 
 def load_chapter_inputs() -> ChapterInputs:
     """Read the chapter's processed tables (the only I/O of the chapter)."""
-    from analysis import process
+    from analysis.tables import process
 
     return ChapterInputs(indices=load_indices(), soc=load_soc_scores(), ilo=process.load("exposure_ilo"),
                          employment=process.load("employment_by_occupation"),
@@ -1219,7 +1221,7 @@ def load_chapter_inputs() -> ChapterInputs:
 
 
 def rule_text(ilo: pd.DataFrame, index: str, exposed: ExposedRule, threshold: float) -> str:
-    """The definition of "exposed" in force, in words (shares through :mod:`analysis.fmt`)."""
+    """The definition of "exposed" in force, in words (shares through :mod:`analysis.core.fmt`)."""
     if exposed == "gradient":
         if index == "ilo2025":
             return "ILO 2025 exposure gradients 1–4"
@@ -1250,7 +1252,7 @@ def intro_texts(inp: ChapterInputs, p: ExposureParams) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------- chapter: occupations
 def gradient_counts(ilo: pd.DataFrame) -> pd.DataFrame:
     """ILO 2025 unit groups per category (``gradient``, ``unit_groups``, ``exposed`` bool), least exposed first."""
-    from analysis.ilo import GRADIENT_ORDER, is_exposed_gradient
+    from analysis.readers.ilo import GRADIENT_ORDER, is_exposed_gradient
 
     g = ilo[ilo["index_version"] == 2025]["gradient"]
     counts = g.value_counts().reindex(GRADIENT_ORDER, fill_value=0)
@@ -1525,7 +1527,7 @@ def alt_correlations(corr: pd.DataFrame) -> str:
 
 
 def index_table_display(by_index: pd.DataFrame) -> pd.DataFrame:
-    """:func:`headline_by_index` rows formatted for :func:`analysis.figures.table` (mean score 3 decimals in the
+    """:func:`headline_by_index` rows formatted for :func:`analysis.core.figures.table` (mean score 3 decimals in the
     index's unit, shares 1 decimal, thousands without decimals)."""
     return pd.DataFrame({
         "Index": by_index["label"],
@@ -1573,7 +1575,7 @@ def crosswalk_texts(losses: pd.DataFrame, indices: pd.DataFrame, emp2: pd.Series
 
 
 def losses_display(losses: pd.DataFrame) -> pd.DataFrame:
-    """:func:`crosswalk_losses` formatted for :func:`analysis.figures.table` ("—" where a count does not apply)."""
+    """:func:`crosswalk_losses` formatted for :func:`analysis.core.figures.table` ("—" where a count does not apply)."""
     soc = losses["soc_in_source"] > 0
     def cnt(col: str) -> list[str]:
         return [fmt.count(v) if s else "—" for v, s in zip(losses[col], soc, strict=True)]
@@ -1626,7 +1628,7 @@ def alt_teachers(teachers: pd.DataFrame) -> str:
 # ---------------------------------------------------------------------------------------------- chapter: charts
 def _highlight_colors(geos: pd.Series, geo: str) -> list[str]:
     """Bar colours: the page's country orange, the EU black, others blue (the names carry the same information)."""
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
 
     return [PALETTE[1] if g == geo else ("#333333" if g == EU_AGGREGATE else PALETTE[0]) for g in geos]
 
@@ -1668,7 +1670,7 @@ def chart_sectors(plot: pd.DataFrame, title: str):
     the 2-digit sensitivity (:func:`sector_sensitivity` rows)."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
 
     fig, ax = plt.subplots(figsize=(8, 6.5))
     ax.barh(range(len(plot)), plot["exposed_pct"], color=[PALETTE[1] if s else PALETTE[0] for s in plot["strategy"]],
@@ -1710,7 +1712,7 @@ def chart_teachers(teachers: pd.DataFrame, title: str):
     the JRC claim's mark dashed."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
 
     t2 = teachers[teachers["unit"] == TEACHERS_2DIGIT].reset_index(drop=True)
     t4 = teachers[teachers["unit"] != TEACHERS_2DIGIT]

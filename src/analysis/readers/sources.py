@@ -31,8 +31,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis import config
-from analysis.storage import atomic_write_bytes, atomic_write_json, atomic_write_text, sha256_file
+from analysis.core import config
+from analysis.core.storage import atomic_write_bytes, atomic_write_json, atomic_write_text, sha256_file
 
 FileFormat = Literal[
     "eurostat-tsv", "eurostat-sdmx-csv", "eurostat-extract-xlsx", "tidy-csv", "labels-csv",
@@ -237,7 +237,7 @@ def check_format(path: Path, fmt: str, content_type: str = "") -> None:
     else:
         kind = "a Eurostat TSV" if fmt == "eurostat-tsv" else "a CSV"
     try:
-        from analysis import eurostat
+        from analysis.readers import eurostat
 
         if kind == "a Eurostat TSV":
             if b"\t" not in first or b"\\" not in first:

@@ -9,8 +9,8 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 
-from analysis.eurostat import FLAG_MEANINGS
-from analysis.params import NotebookParams, register
+from analysis.chapters.params import NotebookParams, register
+from analysis.readers.eurostat import FLAG_MEANINGS
 
 #: Tables with ``geo`` and ``year`` columns that the coverage notebook can describe, with their value column.
 COVERAGE_TABLES: dict[str, str] = {
@@ -20,7 +20,7 @@ COVERAGE_TABLES: dict[str, str] = {
 }
 
 
-#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
 NOTEBOOK = "data_coverage"
 
 

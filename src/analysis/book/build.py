@@ -26,10 +26,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from analysis import config, registry
-from analysis.envlock import lock_hash
-from analysis.params import validate
-from analysis.storage import atomic_write_json, atomic_write_text, with_path, write_if_changed
+from analysis.chapters import registry
+from analysis.chapters.params import validate
+from analysis.core import config
+from analysis.core.envlock import lock_hash
+from analysis.core.storage import atomic_write_json, atomic_write_text, with_path, write_if_changed
 
 # ---------------------------------------------------------------- the run list
 
@@ -269,7 +270,7 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
             "seconds": round(time.perf_counter() - start, 2),
             "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
-            "lock": lock_hash(),  # sha256 of requirements.lock: the exact environment (see analysis.envlock)
+            "lock": lock_hash(),  # sha256 of requirements.lock: the exact environment (see analysis.core.envlock)
             "versions": _versions(),
             "output": str(target.relative_to(config.project_root())
                           if target.is_relative_to(config.project_root()) else target)}
@@ -374,8 +375,8 @@ class InlineExecutor(cf.Executor):
 
 
 def run_key(run: Run) -> str:
-    """The cache key of a run (see :mod:`analysis.cache`); validates its parameters against the data."""
-    from analysis.cache import run_key as key
+    """The cache key of a run (see :mod:`analysis.core.cache`); validates its parameters against the data."""
+    from analysis.core.cache import run_key as key
 
     params = validate(run.notebook, run.parameters)
     chapter = registry.chapter_module(run.notebook)
@@ -397,7 +398,7 @@ def _key_path(run_id: str) -> Path:
 
 def _write_key(run_id: str, key: str) -> None:
     """Record that the executed notebook was produced with ``key``, and its sha256 (to detect later damage)."""
-    from analysis.storage import sha256_file
+    from analysis.core.storage import sha256_file
 
     notebook = config.executed_dir() / f"{run_id}.ipynb"
     atomic_write_text(_key_path(run_id), f"{key}\n{sha256_file(notebook)}\n")
@@ -405,7 +406,7 @@ def _write_key(run_id: str, key: str) -> None:
 
 def _damaged(run_id: str) -> bool:
     """True when a run's executed notebook differs from the one its key file recorded (edited, truncated)."""
-    from analysis.storage import sha256_file
+    from analysis.core.storage import sha256_file
 
     target, key_file = config.executed_dir() / f"{run_id}.ipynb", _key_path(run_id)
     if not key_file.exists():
@@ -702,7 +703,7 @@ def render_key() -> str:
 def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
     """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``.
     Skipped when nothing the HTML is made of changed since the last successful render."""
-    from analysis import pages
+    from analysis.book import pages
 
     book = load_book()
     _check_executed(book)

@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
-from analysis import codelists
-from analysis import fmt as nf
-from analysis.params import NotebookParams, ParameterError, choice_error, register
+from analysis.chapters.params import NotebookParams, ParameterError, choice_error, register
+from analysis.core import codelists
+from analysis.core import fmt as nf
 
 DATASET = "isoc_eb_ai"
 #: All activities in the survey's scope (manufacturing, services, construction; no agriculture, mining, finance).
@@ -103,14 +103,14 @@ def label(code: str) -> str:
 # ------------------------------------------------------------------------------------------------ loading
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime_ns: int) -> pd.DataFrame:
-    from analysis import process
+    from analysis.tables import process
 
     return ai_rows(process.load("ai_adoption"))
 
 
 def load_adoption() -> pd.DataFrame:
     """The ``isoc_eb_ai`` rows of ``data/processed/ai_adoption.csv`` (cached per file version; a copy)."""
-    from analysis import config
+    from analysis.core import config
 
     path = Path(config.processed_dir()) / "ai_adoption.csv"
     if not path.exists():
@@ -565,7 +565,7 @@ def year_effects(model: GapModel) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------ parameters
-#: The notebook this chapter module serves (read by ``analysis.registry``: the one place it is named here).
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
 NOTEBOOK = "sme_adoption_gap"
 
 
@@ -643,7 +643,7 @@ STRATEGY_YEAR = 2024
 
 
 def fmt(x: float, digits: int = 1) -> str:
-    """A number for prose: ``digits`` decimals rounded half away from zero (:func:`analysis.fmt.num`: 19.95 →
+    """A number for prose: ``digits`` decimals rounded half away from zero (:func:`analysis.core.fmt.num`: 19.95 →
     ``"20.0"``), ``"n/a"`` when missing."""
     return "n/a" if x is None or pd.isna(x) else nf.num(clean(x), digits)
 
@@ -658,7 +658,7 @@ def clean(x: float) -> float:
 def flag_note(flags: pd.Series, names: pd.Series | None = None) -> str:
     """Say which Eurostat flags the plotted values carry (and where): ``"Flagged (hatched): b = break in time
     series (NL)."``; empty flags give ``"No plotted value carries a Eurostat flag."``."""
-    from analysis.coverage import describe_flag
+    from analysis.chapters.coverage import describe_flag
 
     where: dict[str, list[str]] = {}
     names = names if names is not None else pd.Series([""] * len(flags), index=flags.index)
@@ -674,7 +674,7 @@ def flag_note(flags: pd.Series, names: pd.Series | None = None) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ sentences
-# Every sentence the chapter shows is built here from data, numbers through :mod:`analysis.fmt` (half away from
+# Every sentence the chapter shows is built here from data, numbers through :mod:`analysis.core.fmt` (half away from
 # zero). A direction ("widened", "above") is read from the value rounded as shown, so that the words never
 # contradict the printed number (a change of 0.04 pp is "unchanged", 0.05 pp rounds to 0.1 and is "widened").
 def direction(x: float, decimals: int = 1) -> int:
@@ -893,7 +893,7 @@ def odds_sentence(change: pd.DataFrame, year_from: int, year_to: int, reference:
 
 def odds_table(change: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
     """The gap in points and the odds ratio in two years for the EU27 then every member state, formatted for
-    :func:`analysis.figures.table` (names, not codes; "n/a" where missing; the break column says why a pair of
+    :func:`analysis.core.figures.table` (names, not codes; "n/a" where missing; the break column says why a pair of
     years is not like for like)."""
     order = ["EU27_2020"] + sorted((g for g in change["geo"] if g in EU27_MEMBER_STATES), key=name)
     c = change.set_index("geo").reindex(order)
@@ -1080,7 +1080,7 @@ def panel_sentence(slopes: pd.DataFrame) -> str:
 
 
 def slopes_table(slopes: pd.DataFrame) -> pd.DataFrame:
-    """:func:`panel_slopes` formatted for :func:`analysis.figures.table`."""
+    """:func:`panel_slopes` formatted for :func:`analysis.core.figures.table`."""
     return pd.DataFrame({
         "Design": slopes["label"], "Sample": slopes["sample"],
         "Slope (pp per point)": [fmt(x, 3) for x in slopes["slope"]],
@@ -1255,7 +1255,7 @@ def hatch_flagged(bars, flags: list[str] | pd.Series) -> None:  # noqa: ANN001 -
 def draw_trend(ax, series: pd.DataFrame, highlight: tuple[str, ...] = ()) -> None:  # noqa: ANN001
     """Lines by size class over the survey years: no line across 2022 (no AI module), the step into the
     questionnaire change dashed, flagged values circled. ``series``: size_class, year, value, flag."""
-    from analysis import figures
+    from analysis.core import figures
 
     s_all = series.loc[series["value"].notna()]
     for i, sc in enumerate(dict.fromkeys(s_all["size_class"])):
@@ -1292,7 +1292,7 @@ def draw_paired_bars(axes, table: pd.DataFrame, columns: list[tuple[str, str]], 
 
 # ------------------------------------------------------------------------------------------------ chapter figures
 # Each ``figure_*`` draws one figure of the chapter and returns (figure, plotted data, the keyword arguments of
-# :func:`analysis.figures.publish`: name, source, unit, notes and the alt text generated from the plotted data).
+# :func:`analysis.core.figures.publish`: name, source, unit, notes and the alt text generated from the plotted data).
 def _title(ax, text: str) -> None:  # noqa: ANN001
     import textwrap
 
@@ -1303,7 +1303,7 @@ def figure_share_by_size(frame: pd.DataFrame, gaps: pd.DataFrame, geo: str, year
                          compared: tuple[str, str]) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
+    from analysis.core import figures
 
     d = adoption_series(frame, indicator, geo, SIZE_CLASSES)
     d = d.loc[d["year"] == year].reset_index(drop=True)
@@ -1361,7 +1361,7 @@ def figure_target(path: pd.DataFrame, geo: str) -> tuple:
 
 
 def _colours(geos: pd.Series, geo: str, reference: str) -> list[str]:
-    from analysis import figures
+    from analysis.core import figures
 
     return [figures.PALETTE[1] if g == geo else figures.PALETTE[3] if g == reference else figures.PALETTE[2]
             if is_aggregate(g) else figures.PALETTE[0] if g in EU27_MEMBER_STATES else "#b0b0b0" for g in geos]
@@ -1417,7 +1417,7 @@ def figure_gap_change(change: pd.DataFrame, geo: str, reference: str, year_from:
 def figure_technologies(tech: pd.DataFrame, geo: str, year: int, small: str, large: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
+    from analysis.core import figures
 
     asked = tech.dropna(subset=["gap_pp"]).reset_index(drop=True)
     plot = asked.iloc[::-1].reset_index(drop=True)
@@ -1447,7 +1447,7 @@ def figure_technologies(tech: pd.DataFrame, geo: str, year: int, small: str, lar
 def figure_barriers(frame: pd.DataFrame, res: Barriers, note: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
+    from analysis.core import figures
 
     plot, order = res.table.loc[res.table["size_class"] != "GE10"], list(res.wide().index)
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -1477,7 +1477,7 @@ def figure_barriers(frame: pd.DataFrame, res: Barriers, note: str) -> tuple:
 def figure_panel(panel: pd.DataFrame, slopes: pd.DataFrame, indicator: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
+    from analysis.core import figures
 
     fig, ax = plt.subplots()
     for i, (y_, d) in enumerate(panel.groupby("year")):

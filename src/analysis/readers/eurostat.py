@@ -137,7 +137,7 @@ def read_custom_extract_xlsx(path: Path) -> pd.DataFrame:
     of each sheet (by their codes where known), ``geo`` (labels mapped to Eurostat geo codes), ``year``,
     ``value`` and ``flag``.
     """
-    from analysis._xlsx_extract import read_extract
+    from analysis.readers.eurostat_xlsx import read_extract
 
     return read_extract(Path(path))
 
