@@ -62,6 +62,7 @@ lint: $(STAMP)
 # The whole suite: lint, unit, integration (mirror), notebooks (nbval), the book build.
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --config .importlinter
 	$(PY) -m pytest -n 2 --dist loadfile tests
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
 

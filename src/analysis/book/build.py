@@ -26,11 +26,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from analysis.book import pages
 from analysis.chapters import registry
 from analysis.chapters.params import validate
 from analysis.core import config
+from analysis.core.cache import run_key as key
 from analysis.core.envlock import lock_hash
-from analysis.core.storage import atomic_write_json, atomic_write_text, with_path, write_if_changed
+from analysis.core.storage import atomic_write_json, atomic_write_text, sha256_file, with_path, write_if_changed
 
 # ---------------------------------------------------------------- the run list
 
@@ -376,8 +378,6 @@ class InlineExecutor(cf.Executor):
 
 def run_key(run: Run) -> str:
     """The cache key of a run (see :mod:`analysis.core.cache`); validates its parameters against the data."""
-    from analysis.core.cache import run_key as key
-
     params = validate(run.notebook, run.parameters)
     chapter = registry.chapter_module(run.notebook)
     return key(config.notebooks_dir() / f"{run.notebook}.ipynb", params.model_dump(), params.input_tables(),
@@ -398,16 +398,12 @@ def _key_path(run_id: str) -> Path:
 
 def _write_key(run_id: str, key: str) -> None:
     """Record that the executed notebook was produced with ``key``, and its sha256 (to detect later damage)."""
-    from analysis.core.storage import sha256_file
-
     notebook = config.executed_dir() / f"{run_id}.ipynb"
     atomic_write_text(_key_path(run_id), f"{key}\n{sha256_file(notebook)}\n")
 
 
 def _damaged(run_id: str) -> bool:
     """True when a run's executed notebook differs from the one its key file recorded (edited, truncated)."""
-    from analysis.core.storage import sha256_file
-
     target, key_file = config.executed_dir() / f"{run_id}.ipynb", _key_path(run_id)
     if not key_file.exists():
         return False
@@ -703,8 +699,6 @@ def render_key() -> str:
 def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
     """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``.
     Skipped when nothing the HTML is made of changed since the last successful render."""
-    from analysis.book import pages
-
     book = load_book()
     _check_executed(book)
     prune_ad_hoc_downloads()

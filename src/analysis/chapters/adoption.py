@@ -28,9 +28,11 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
+from analysis.chapters.coverage import describe_flag
 from analysis.chapters.params import NotebookParams, ParameterError, choice_error, register
-from analysis.core import codelists
+from analysis.core import codelists, config, figures
 from analysis.core import fmt as nf
+from analysis.tables import process
 
 DATASET = "isoc_eb_ai"
 #: All activities in the survey's scope (manufacturing, services, construction; no agriculture, mining, finance).
@@ -103,15 +105,11 @@ def label(code: str) -> str:
 # ------------------------------------------------------------------------------------------------ loading
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime_ns: int) -> pd.DataFrame:
-    from analysis.tables import process
-
     return ai_rows(process.load("ai_adoption"))
 
 
 def load_adoption() -> pd.DataFrame:
     """The ``isoc_eb_ai`` rows of ``data/processed/ai_adoption.csv`` (cached per file version; a copy)."""
-    from analysis.core import config
-
     path = Path(config.processed_dir()) / "ai_adoption.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `python -m analysis process`")
@@ -658,8 +656,6 @@ def clean(x: float) -> float:
 def flag_note(flags: pd.Series, names: pd.Series | None = None) -> str:
     """Say which Eurostat flags the plotted values carry (and where): ``"Flagged (hatched): b = break in time
     series (NL)."``; empty flags give ``"No plotted value carries a Eurostat flag."``."""
-    from analysis.chapters.coverage import describe_flag
-
     where: dict[str, list[str]] = {}
     names = names if names is not None else pd.Series([""] * len(flags), index=flags.index)
     for fl, nm in zip(flags.fillna(""), names, strict=True):
@@ -1255,8 +1251,6 @@ def hatch_flagged(bars, flags: list[str] | pd.Series) -> None:  # noqa: ANN001 -
 def draw_trend(ax, series: pd.DataFrame, highlight: tuple[str, ...] = ()) -> None:  # noqa: ANN001
     """Lines by size class over the survey years: no line across 2022 (no AI module), the step into the
     questionnaire change dashed, flagged values circled. ``series``: size_class, year, value, flag."""
-    from analysis.core import figures
-
     s_all = series.loc[series["value"].notna()]
     for i, sc in enumerate(dict.fromkeys(s_all["size_class"])):
         s = s_all.loc[s_all["size_class"] == sc].set_index("year")["value"]
@@ -1303,7 +1297,6 @@ def figure_share_by_size(frame: pd.DataFrame, gaps: pd.DataFrame, geo: str, year
                          compared: tuple[str, str]) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis.core import figures
 
     d = adoption_series(frame, indicator, geo, SIZE_CLASSES)
     d = d.loc[d["year"] == year].reset_index(drop=True)
@@ -1361,8 +1354,6 @@ def figure_target(path: pd.DataFrame, geo: str) -> tuple:
 
 
 def _colours(geos: pd.Series, geo: str, reference: str) -> list[str]:
-    from analysis.core import figures
-
     return [figures.PALETTE[1] if g == geo else figures.PALETTE[3] if g == reference else figures.PALETTE[2]
             if is_aggregate(g) else figures.PALETTE[0] if g in EU27_MEMBER_STATES else "#b0b0b0" for g in geos]
 
@@ -1417,7 +1408,6 @@ def figure_gap_change(change: pd.DataFrame, geo: str, reference: str, year_from:
 def figure_technologies(tech: pd.DataFrame, geo: str, year: int, small: str, large: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis.core import figures
 
     asked = tech.dropna(subset=["gap_pp"]).reset_index(drop=True)
     plot = asked.iloc[::-1].reset_index(drop=True)
@@ -1447,7 +1437,6 @@ def figure_technologies(tech: pd.DataFrame, geo: str, year: int, small: str, lar
 def figure_barriers(frame: pd.DataFrame, res: Barriers, note: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis.core import figures
 
     plot, order = res.table.loc[res.table["size_class"] != "GE10"], list(res.wide().index)
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -1477,7 +1466,6 @@ def figure_barriers(frame: pd.DataFrame, res: Barriers, note: str) -> tuple:
 def figure_panel(panel: pd.DataFrame, slopes: pd.DataFrame, indicator: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis.core import figures
 
     fig, ax = plt.subplots()
     for i, (y_, d) in enumerate(panel.groupby("year")):

@@ -44,7 +44,8 @@ from analysis.chapters import adoption as ad
 from analysis.chapters import exposure as ex
 from analysis.chapters import registry
 from analysis.chapters.params import NotebookParams, choice_error, register
-from analysis.core import fmt
+from analysis.core import config, fmt
+from analysis.tables import process
 
 Status = Literal["reproduced", "consistent", "mixed", "differs", "not tested here", "not testable with public data",
                  "commitment"]
@@ -107,8 +108,6 @@ class ClaimsParams(NotebookParams):
     weights_year: int = ex.ExposureParams.model_fields["year"].default
 
     def check_data(self) -> None:
-        from analysis.tables import process
-
         years = weights_years(process.load("employment_by_occupation"))
         if self.weights_year not in years:
             raise choice_error(self.notebook, "weights_year", self.weights_year, years)
@@ -225,8 +224,6 @@ class Registry(BaseModel):
 def data_files() -> list[Path]:
     """What this chapter reads besides the processed tables (in its runs' cache keys): the claims registry and
     the documents it quotes."""
-    from analysis.core import config
-
     documents = ([config.seeds_dir() / d.seed for d in load_registry().documents.values()]
                  if registry_file().exists() else [])
     return [registry_file(), *documents]
@@ -237,8 +234,6 @@ DATA_FILES = data_files
 
 
 def registry_file() -> Path:
-    from analysis.core import config
-
     return config.strategy_dir() / "claims.yml"
 
 
@@ -425,8 +420,6 @@ def short_reference(document: Document, where: Location) -> str:
 
 
 def seed_lines(document: Document, seeds_dir: Path | None = None) -> list[str]:
-    from analysis.core import config
-
     return (Path(seeds_dir or config.seeds_dir()) / document.seed).read_text(encoding="utf-8").splitlines()
 
 
@@ -538,8 +531,6 @@ class Inputs:
 
 
 def load_inputs() -> Inputs:
-    from analysis.tables import process
-
     return Inputs(ai_adoption=ad.load_adoption(), dialogues=process.load("dialogues"),
                   actions=process.load("actions"), indices=ex.load_indices(),
                   employment=process.load("employment_by_occupation"),

@@ -38,8 +38,10 @@ from scipy import stats
 
 from analysis.chapters.params import NotebookParams, choice_error, register
 from analysis.core import config, fmt
+from analysis.core.figures import PALETTE
 from analysis.readers.annexes import ACTIONS_SCHEMA, DIALOGUES_SCHEMA, SECTORAL_AREAS_FR, deadline_label, parse_deadline
 from analysis.tables import process
+from analysis.tables.process import Table
 
 #: The strategy's date: COM(2025) 723 is dated "Bruxelles, le 8.10.2025" (seed 000_81fec92c49a045ae.txt).
 ADOPTION_DATE = pd.Timestamp("2025-10-08")
@@ -93,7 +95,6 @@ class DialoguesParams(NotebookParams):
     def check_data(self) -> None:
         if self.adoption_year is None:
             return
-        from analysis.tables import process
 
         years = adoption_years(process.load("ai_adoption"))
         if self.adoption_year not in years:
@@ -1055,8 +1056,6 @@ def alt_scatter(table: pd.DataFrame, x: str, y: str, reading: str) -> str:
 
 # --------------------------------------------------------------------------------------------- figures
 def _palette() -> tuple[dict[str, str], dict[str, str]]:
-    from analysis.core.figures import PALETTE
-
     return (dict(zip(FORMAT_LABELS, PALETTE, strict=False)), {"flagship": PALETTE[0], "other": PALETTE[1]})
 
 
@@ -1222,7 +1221,6 @@ def plot_flagship_adoption(fa: pd.DataFrame, year: int, average: float):  # noqa
     dashed; sectors the survey does not measure keep their row, marked 'not measured'."""
     import matplotlib.pyplot as plt
 
-    from analysis.core.figures import PALETTE
 
     col = f"value_{year}"
     prev = f"value_{year - 1}"
@@ -1251,8 +1249,6 @@ def plot_flagship_adoption(fa: pd.DataFrame, year: int, average: float):  # noqa
 
 def plot_scatter(ax, table: pd.DataFrame, x: str, y: str, band: float | None = None) -> None:  # noqa: ANN001
     """One point per sector area (x, y of :func:`sector_table`), labelled; whiskers for the participant band."""
-    from analysis.core.figures import PALETTE
-
     if x == "participants" and band is not None:
         ax.errorbar(table[x], table[y], xerr=[table[x] - table["participants_low"],
                                               table["participants_high"] - table[x]],
@@ -1275,7 +1271,6 @@ def build_sector_map() -> pd.DataFrame:
 def _processed_tables() -> list:
     import dataclasses
 
-    from analysis.tables.process import Table
 
     # read the CSV back typed (comparable_* as bool) where process.Table supports a reader
     typed = {"read": load_sector_map} if "read" in {f.name for f in dataclasses.fields(Table)} else {}

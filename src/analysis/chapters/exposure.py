@@ -33,7 +33,13 @@ from pydantic import Field
 
 from analysis.chapters.params import NotebookParams, choice_error, register
 from analysis.core import codelists, fmt
+from analysis.core.figures import PALETTE
+from analysis.core.fmt import round_half_away
+from analysis.readers.crosswalk import read_soc_isco_crosswalk
+from analysis.readers.ilo import GRADIENT_ORDER, is_exposed_gradient, read_ilo_scores
+from analysis.readers.sources import load_registry
 from analysis.tables import process
+from analysis.tables.process import Table, _file
 
 # ---------------------------------------------------------------------------------------------- constants
 IndexName = Literal["ilo2025", "ilo2023", "aioe", "lm_aioe", "eloundou"]
@@ -150,8 +156,6 @@ class ExposureParams(NotebookParams):
     aggregation: Aggregation = "mean"
 
     def check_data(self) -> None:
-        from analysis.tables import process
-
         emp = two_digit_employment(process.load("employment_by_occupation"))
         years = sorted(int(y) for y in emp["year"].unique())
         if self.year not in years:
@@ -257,9 +261,6 @@ def soc_to_isco(soc_scores: pd.DataFrame, crosswalk: pd.DataFrame, weights: pd.S
 
 # ---------------------------------------------------------------------------------------------- processed tables
 def _source_path(source_id: str, name: str):
-    from analysis.readers.sources import load_registry
-    from analysis.tables.process import _file
-
     names = [f.name for f in load_registry().get(source_id).files]
     if name not in names:
         raise FileNotFoundError(f"{source_id}: no file {name!r} declared in sources.yml (declared: {names})")
@@ -269,8 +270,6 @@ def _source_path(source_id: str, name: str):
 @functools.lru_cache(maxsize=1)
 def _read_soc_sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """(SOC scores long: index, soc, title, score, n_onet; crosswalk; BLS US employment by SOC)."""
-    from analysis.readers.crosswalk import read_soc_isco_crosswalk
-
     aioe = pd.read_excel(_source_path("felten-aioe", "AIOE_DataAppendix.xlsx"), sheet_name="Appendix A")
     lm = pd.read_excel(_source_path("felten-aioe", "Language Modeling AIOE and AIIE.xlsx"), sheet_name="LM AIOE")
     elo = pd.read_csv(_source_path("eloundou-gpts", "occ_level.csv"), dtype={"O*NET-SOC Code": str, "Title": str})
@@ -305,8 +304,6 @@ def build_soc_scores() -> pd.DataFrame:
 
 def build_exposure_indices() -> pd.DataFrame:
     """``exposure_indices``: one row per ISCO-08 unit group × index (ILO native; SOC-based via the crosswalk)."""
-    from analysis.readers.ilo import read_ilo_scores
-
     scores, cw, bls = _read_soc_sources()
     ilo = read_ilo_scores(_source_path("ilo-genai-isco08", "Final_Scores_ISCO08_Gmyrek_et_al_2025.xlsx"))
     universe = sorted(set(cw["isco08"]) | set(ilo["isco08"]))
@@ -394,8 +391,6 @@ class _TextTolerantSchema:
 
 
 def _processed_tables() -> list:
-    from analysis.tables.process import Table
-
     sources = ("ilo-genai-isco08", "felten-aioe", "eloundou-gpts", "ibs-crosswalk-soc10-isco08", "bls-oews-2021")
     return [
         Table("exposure_indices", build_exposure_indices, sources, _TextTolerantSchema(INDICES_SCHEMA),
@@ -442,15 +437,11 @@ PROCESSED_TABLES = process.declare(_processed_tables())
 # ---------------------------------------------------------------------------------------------- loading
 def load_indices() -> pd.DataFrame:
     """The ``exposure_indices`` table with numeric columns typed (score NaN where missing)."""
-    from analysis.tables import process
-
     return _typed_from_text(process.load("exposure_indices"), INDICES_SCHEMA)
 
 
 def load_soc_scores() -> pd.DataFrame:
     """The ``exposure_soc_scores`` table, typed."""
-    from analysis.tables import process
-
     return _typed_from_text(process.load("exposure_soc_scores"), SOC_SCORES_SCHEMA)
 
 
@@ -487,15 +478,11 @@ def to_two_digit(scores4: pd.Series, how: Aggregation = "mean") -> pd.DataFrame:
 def top_k(top_share: float, n_scored: int) -> int:
     """Number of unit groups the ``gradient`` rule flags for a non-ILO-2025 index: ``top_share`` (0–1) × the
     index's scored unit groups, rounded half away from zero (:func:`analysis.core.fmt.round_half_away`)."""
-    from analysis.core.fmt import round_half_away
-
     return int(round_half_away(top_share * n_scored, 0))
 
 
 def ilo_exposed_unit_share(ilo: pd.DataFrame) -> float:
     """Share (0–1) of ILO-scored unit groups in the ILO 2025 gradients 1–4 (the ``gradient`` rule's size)."""
-    from analysis.readers.ilo import is_exposed_gradient
-
     g = ilo[ilo["index_version"] == 2025]["gradient"]
     return float(g.map(is_exposed_gradient).mean())
 
@@ -516,8 +503,6 @@ def exposed_units(scores4: pd.Series, rule: ExposedRule, index: str, threshold: 
       (AIOE, LM-AIOE), whose values have no absolute meaning, the unit group's percentile rank among scored unit
       groups ≥ ``threshold`` (e.g. 0.75 = top quartile).
     """
-    from analysis.readers.ilo import is_exposed_gradient
-
     scored = scores4.dropna()
     if rule == "gradient":
         if index == "ilo2025":
@@ -1131,8 +1116,6 @@ NO_4DIGIT_WEIGHTS = ("not computable: the LFS publishes employment by 2-digit gr
 def gradient_flags(scores4: pd.Series, gradients: pd.Series, categories: tuple[str, ...]) -> pd.Series:
     """1.0 where a scored unit group's ILO 2025 category is in ``categories``, 0.0 otherwise, NaN where unscored
     (``scores4`` NaN). Raises ``ValueError`` for a category not in :data:`analysis.readers.ilo.GRADIENT_ORDER`."""
-    from analysis.readers.ilo import GRADIENT_ORDER
-
     unknown = [c for c in categories if c not in GRADIENT_ORDER]
     if unknown:
         raise ValueError(f"unknown ILO category {unknown[0]!r}; expected one of {GRADIENT_ORDER}")
@@ -1213,8 +1196,6 @@ class ChapterInputs:
 
 def load_chapter_inputs() -> ChapterInputs:
     """Read the chapter's processed tables (the only I/O of the chapter)."""
-    from analysis.tables import process
-
     return ChapterInputs(indices=load_indices(), soc=load_soc_scores(), ilo=process.load("exposure_ilo"),
                          employment=process.load("employment_by_occupation"),
                          sector=process.load("employment_by_occupation_sector"))
@@ -1252,8 +1233,6 @@ def intro_texts(inp: ChapterInputs, p: ExposureParams) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------- chapter: occupations
 def gradient_counts(ilo: pd.DataFrame) -> pd.DataFrame:
     """ILO 2025 unit groups per category (``gradient``, ``unit_groups``, ``exposed`` bool), least exposed first."""
-    from analysis.readers.ilo import GRADIENT_ORDER, is_exposed_gradient
-
     g = ilo[ilo["index_version"] == 2025]["gradient"]
     counts = g.value_counts().reindex(GRADIENT_ORDER, fill_value=0)
     return pd.DataFrame({"gradient": GRADIENT_ORDER, "unit_groups": counts.to_numpy().astype("int64"),
@@ -1628,8 +1607,6 @@ def alt_teachers(teachers: pd.DataFrame) -> str:
 # ---------------------------------------------------------------------------------------------- chapter: charts
 def _highlight_colors(geos: pd.Series, geo: str) -> list[str]:
     """Bar colours: the page's country orange, the EU black, others blue (the names carry the same information)."""
-    from analysis.core.figures import PALETTE
-
     return [PALETTE[1] if g == geo else ("#333333" if g == EU_AGGREGATE else PALETTE[0]) for g in geos]
 
 
@@ -1670,7 +1647,6 @@ def chart_sectors(plot: pd.DataFrame, title: str):
     the 2-digit sensitivity (:func:`sector_sensitivity` rows)."""
     import matplotlib.pyplot as plt
 
-    from analysis.core.figures import PALETTE
 
     fig, ax = plt.subplots(figsize=(8, 6.5))
     ax.barh(range(len(plot)), plot["exposed_pct"], color=[PALETTE[1] if s else PALETTE[0] for s in plot["strategy"]],
@@ -1712,7 +1688,6 @@ def chart_teachers(teachers: pd.DataFrame, title: str):
     the JRC claim's mark dashed."""
     import matplotlib.pyplot as plt
 
-    from analysis.core.figures import PALETTE
 
     t2 = teachers[teachers["unit"] == TEACHERS_2DIGIT].reset_index(drop=True)
     t4 = teachers[teachers["unit"] != TEACHERS_2DIGIT]

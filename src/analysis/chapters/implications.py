@@ -31,8 +31,11 @@ from pydantic import Field
 
 from analysis.chapters import adoption as ad
 from analysis.chapters import dialogues as dl
+from analysis.chapters import exposure as ex
 from analysis.chapters.params import NotebookParams, choice_error, register
 from analysis.core import fmt
+from analysis.core.figures import PALETTE
+from analysis.tables import process
 
 #: The aggregate every comparison is made for.
 GEO = "EU27_2020"
@@ -92,8 +95,6 @@ class ImplicationsParams(NotebookParams):
     top_n: int = Field(3, ge=1, le=10)
 
     def check_data(self) -> None:
-        from analysis.tables import process
-
         frame = process.load("ai_adoption")
         if self.barrier_year is not None and self.barrier_year not in barrier_years(ad.ai_rows(frame)):
             raise choice_error(self.notebook, "barrier_year", self.barrier_year,
@@ -355,8 +356,6 @@ def sector_alt(st: pd.DataFrame, year: int) -> str:
 # --------------------------------------------------------------------------------------------- occupations
 def employment_years(employment: pd.DataFrame, geo: str = GEO) -> list[int]:
     """LFS years with EU 2-digit employment values, ascending."""
-    from analysis.chapters import exposure as ex
-
     two = ex.two_digit_employment(employment)
     return sorted(int(y) for y in two.loc[(two["geo"] == geo) & two["value_thousands"].notna(), "year"].unique())
 
@@ -367,8 +366,6 @@ def top_exposed(exposed2: pd.Series, scores2: pd.Series, employment: pd.DataFram
     the code), with EU employment in ``year`` (thousands; NaN when not published) and its flag, and the group's
     share of total employment (percent). Columns: isco08, title, exposed_pct, score, employment, flag,
     employment_pct; ``attrs["n_at_top"]``: how many groups share the highest exposed share."""
-    from analysis.chapters import exposure as ex
-
     two = ex.two_digit_employment(employment)
     part = two[(two["geo"] == geo) & (two["year"] == year)].set_index("isco08")
     total = employment[(employment["isco08"] == "TOTAL") & (employment["geo"] == geo) & (employment["year"] == year)]
@@ -492,7 +489,6 @@ def plot_barriers(table: pd.DataFrame, year: int):  # noqa: ANN201
     cited on top, with the count of actions mentioning it at the right."""
     import matplotlib.pyplot as plt
 
-    from analysis.core.figures import PALETTE
 
     t = table.iloc[::-1].reset_index(drop=True)
     y = np.arange(len(t))
@@ -515,7 +511,6 @@ def plot_sectors(st: pd.DataFrame, year: int):  # noqa: ANN201
     listed under the axis instead of plotted."""
     import matplotlib.pyplot as plt
 
-    from analysis.core.figures import PALETTE
 
     comp = st[st["status"] == "comparable"]
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -539,7 +534,6 @@ def plot_occupations(top: pd.DataFrame, index_label: str, year: int):  # noqa: A
     """Bars: EU employment (thousands) in the most exposed occupation groups, labelled with the exposed share."""
     import matplotlib.pyplot as plt
 
-    from analysis.core.figures import PALETTE
 
     t = top.iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(t) + 1.8))

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, get_args
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from analysis.chapters import registry
+from analysis.tables.process import table_names
 
 
 class ParameterError(ValueError):
@@ -36,7 +37,6 @@ class NotebookParams(BaseModel):
         """Names of the processed tables this run reads (override when it depends on the parameters)."""
         if self.reads:
             return self.reads
-        from analysis.tables.process import table_names
 
         registry.load_all()
         return tuple(table_names())

@@ -32,7 +32,9 @@ from analysis.chapters import adoption as ad
 from analysis.chapters import exposure as ex
 from analysis.chapters.coverage import describe_flag
 from analysis.chapters.params import NotebookParams, ParameterError, choice_error, register
+from analysis.core import figures
 from analysis.core import fmt as nf
+from analysis.tables import process
 
 EU = "EU27_2020"
 #: The member states in Eurostat's protocol order (the order of the countries' names in their own languages).
@@ -131,8 +133,6 @@ class ProfileInputs:
 
 def load_inputs() -> ProfileInputs:
     """Read the processed tables of :attr:`ProfileParams.reads` (the only I/O of this module)."""
-    from analysis.tables import process
-
     view = ex.prepare_index(ex.load_indices(), process.load("exposure_ilo"), EXPOSURE_INDEX, EXPOSED_RULE)
     return ProfileInputs(adoption=ad.load_adoption(), employment=process.load("employment_by_occupation"),
                          view=view)
@@ -801,8 +801,6 @@ def _wrap(ax, text: str) -> None:  # noqa: ANN001
 
 
 def _colours(has_reference: bool) -> tuple[str, str]:
-    from analysis.core import figures
-
     return (figures.PALETTE[1] if has_reference else figures.PALETTE[0]), figures.PALETTE[0]
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import config
+from analysis.core.storage import atomic_write_json
 
 LOCK_NAME = "requirements.lock"
 #: The header line of the lock that records :func:`deps_digest` of the pyproject it was made from.
@@ -181,8 +182,6 @@ def summarize_audit(report: dict[str, Any] | None, error: str | None, lock_sha: 
 def audit(service: str = "pypi", pip_audit: str | None = None) -> dict[str, Any]:
     """Run pip-audit on the locked packages (hash-checked requirements, no installation), write the summary to
     :func:`audit_path` and return it."""
-    from analysis.core.storage import atomic_write_json
-
     exe = pip_audit or str(Path(sys.executable).with_name("pip-audit"))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "pip-audit.json"

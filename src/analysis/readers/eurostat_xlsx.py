@@ -30,7 +30,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.core import codelists
-from analysis.readers.eurostat import EurostatFormatError, split_value_flag
+from analysis.readers.eurostat_cells import EurostatFormatError, split_value_flag
 
 #: Sheets of a custom extract that hold no data.
 META_SHEETS: frozenset[str] = frozenset({"Summary", "Structure"})

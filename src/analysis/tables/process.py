@@ -16,8 +16,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.core import config
-from analysis.core.storage import atomic_write_bytes, csv_bytes, json_text, sha256_bytes
-from analysis.readers import eurostat
+from analysis.core.cache import table_key
+from analysis.core.storage import atomic_write_bytes, csv_bytes, json_text, remove_stale_temporaries, sha256_bytes
+from analysis.readers import annexes, eurostat
+from analysis.readers.annexes import load_actions, load_dialogues
+from analysis.readers.ilo import ILO_SCHEMA, read_ilo_scores
 from analysis.readers.sources import load_registry, raw_path, read_provenance, verified_raw
 
 
@@ -174,40 +177,28 @@ EMP_SECTOR_SCHEMA = pa.DataFrameSchema(
 
 # ---------------------------------------------------------------- exposure (ILO)
 def build_exposure_ilo() -> pd.DataFrame:
-    from analysis.readers.ilo import read_ilo_scores
-
     path, _ = _file("ilo-genai-isco08")
     return read_ilo_scores(path)
 
 
 def _exposure_schema() -> pa.DataFrameSchema:
-    from analysis.readers.ilo import ILO_SCHEMA
-
     return ILO_SCHEMA
 
 
 # ---------------------------------------------------------------- annexes
 def build_dialogues() -> pd.DataFrame:
-    from analysis.readers.annexes import load_dialogues
-
     return load_dialogues()
 
 
 def build_actions() -> pd.DataFrame:
-    from analysis.readers.annexes import load_actions
-
     return load_actions()
 
 
 def _annex_schema(name: str) -> pa.DataFrameSchema:
-    from analysis.readers import annexes
-
     return getattr(annexes, name)
 
 
 def _annex_loader(name: str) -> Callable[[Path], pd.DataFrame]:
-    from analysis.readers import annexes
-
     return getattr(annexes, name)
 
 
@@ -381,9 +372,6 @@ def process(names: list[str] | None = None, log=print, force: bool = False) -> d
     """Build every (or the named) processed table; validate all, then write all atomically.
 
     A table whose raw inputs and code are unchanged since it was written is skipped (``force`` rebuilds)."""
-    from analysis.core.cache import table_key
-    from analysis.core.storage import remove_stale_temporaries
-
     for stale in remove_stale_temporaries(config.processed_dir()):
         log(f"removed {stale.name}, left by an interrupted build")
     chosen = [get_table(n) for n in names] if names else all_tables()
