@@ -18,11 +18,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # packages of $(LOCK) (hash-checked, no resolution), then the project itself (no dependencies, no download).
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	PYTHONPATH=src $(PY) -m analysis.envlock check
+	PYTHONPATH=src $(PY) -m analysis.core.envlock check
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
-	PYTHONPATH=src $(PY) -m analysis.envlock verify
+	PYTHONPATH=src $(PY) -m analysis.core.envlock verify
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	@touch $(STAMP)
 
@@ -34,7 +34,7 @@ lock:
 	$(UV) pip compile pyproject.toml --all-extras --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	  --generate-hashes --index-url https://pypi.org/simple --no-config --custom-compile-command "make lock" \
 	  --quiet -o $(LOCK) $(LOCK_FLAGS)
-	PYTHONPATH=src $(BOOT) -m analysis.envlock stamp
+	PYTHONPATH=src $(BOOT) -m analysis.core.envlock stamp
 lock-upgrade:
 	$(MAKE) lock LOCK_FLAGS=--upgrade
 
@@ -42,7 +42,7 @@ lock-upgrade:
 # The result goes to book/generated/audit.json, shown on the status page; fails unless every package was audited
 # and none is vulnerable.
 audit: $(STAMP)
-	$(PY) -m analysis.envlock audit
+	$(PY) -m analysis.core.envlock audit
 
 book: $(STAMP)
 	$(PY) -m analysis build
@@ -62,6 +62,7 @@ lint: $(STAMP)
 # The whole suite: lint, unit, integration (mirror), notebooks (nbval), the book build.
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --config .importlinter
 	$(PY) -m pytest -n 2 --dist loadfile tests
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
 

@@ -72,8 +72,8 @@ def baseline(root: Path, env: dict) -> float:
     """papermill CLI, one notebook after another, then jupyter-book build (execution off)."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ["ANALYSIS_ROOT"] = str(root)
-    from analysis.build import load_book, write_toc
-    from analysis.pages import write_generated_pages
+    from analysis.book.build import load_book, write_toc
+    from analysis.book.pages import write_generated_pages
 
     book = load_book(root / "book" / "runs.yml")
     start = time.perf_counter()

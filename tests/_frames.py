@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import adoption as ad
+from analysis.chapters import adoption as ad
 
 
 def ai_rows(*items: tuple) -> pd.DataFrame:

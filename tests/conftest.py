@@ -25,9 +25,12 @@ def processed(mirror: Path) -> Path:
     """Fetch and process once per session (cheap when already done); returns data/processed."""
     import fcntl
 
-    from analysis import config
-    from analysis.process import process
-    from analysis.sources import fetch
+    from analysis.chapters import registry
+    from analysis.core import config
+    from analysis.readers.sources import fetch
+    from analysis.tables.process import process
+
+    registry.load_all()  # the chapters' PROCESSED_TABLES
 
     lock_path = ROOT / "_build" / ".process.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +42,7 @@ def processed(mirror: Path) -> Path:
             process(log=lambda *_: None)
         else:
             # rebuild only tables that are missing
-            from analysis.process import table_names
+            from analysis.tables.process import table_names
 
             missing = [n for n in table_names() if not (config.processed_dir() / f"{n}.csv").exists()]
             if missing:

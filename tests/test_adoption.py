@@ -1,4 +1,4 @@
-"""The SME AI-adoption gap (analysis.adoption): gaps, ranks, changes, barriers, the panel model, parameters."""
+"""The SME AI-adoption gap (analysis.chapters.adoption): gaps, ranks, changes, barriers, the panel model, parameters."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from _frames import ai_rows  # noqa: E402
 
-from analysis import adoption as ad
-from analysis.params import ParameterError, validate
+from analysis.chapters import adoption as ad
+from analysis.chapters.params import ParameterError, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "sme_adoption_gap.ipynb"

@@ -11,8 +11,9 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from analysis import annexes, config
-from analysis.annexes import Deadline, deadline_label, deadline_start, parse_deadline
+from analysis.core import config
+from analysis.readers import annexes
+from analysis.readers.annexes import Deadline, deadline_label, deadline_start, parse_deadline
 
 SEED = config.seeds_dir() / annexes.SEED_FILE
 

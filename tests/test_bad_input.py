@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.figures import source_line_html
-from analysis.storage import sha256_bytes
+from analysis.core.figures import source_line_html
+from analysis.core.storage import sha256_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,8 @@ def test_html_in_source_and_notes_is_escaped():
 
 
 def test_html_in_parameters_is_code_on_the_status_page(tmp_path, monkeypatch):
-    from analysis import config, pages
+    from analysis.book import pages
+    from analysis.core import config
 
     monkeypatch.setattr(config, "generated_dir", lambda: tmp_path)
     (tmp_path / "runs.json").write_text(json.dumps([{

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build, config
-from analysis.params import ParameterError, coerce_cli, validate
+from analysis.book import build
+from analysis.chapters.params import ParameterError, coerce_cli, validate
+from analysis.core import config
 
 ROOT = Path(__file__).resolve().parents[1]
 

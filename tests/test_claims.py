@@ -1,4 +1,5 @@
-"""analysis.claims: the registry (validated data, quotes verbatim at their seed lines), the public references derived
+"""analysis.chapters.claims: the registry (validated data, quotes verbatim at their seed lines), the public
+references derived
 from the seed text, the precision rule, our values on hand-made frames, parameters, the page for readers, and the
 claims table against independent computations from the data."""
 
@@ -14,10 +15,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import claims as cl
-from analysis import config, fmt, process
-from analysis import exposure as ex
-from analysis.params import NOTEBOOK_MODULES, ParameterError, validate
+from analysis.chapters import claims as cl
+from analysis.chapters import exposure as ex
+from analysis.chapters.params import NOTEBOOK_MODULES, ParameterError, validate
+from analysis.core import config, fmt
+from analysis.tables import process
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "claims_check.ipynb"
@@ -273,7 +275,8 @@ def test_equals_rounds_half_away_to_the_stated_precision(ours: float, stated: fl
 
 @pytest.mark.parametrize("x", [19.95, 13.45, 12.64, 0.05, 2.675, -0.25, 53.29, 89.5, 31.65])
 def test_prose_and_claims_round_alike(x: float) -> None:
-    """What a sentence prints (analysis.fmt) is what the claims rule compares: the printed number always matches."""
+    """What a sentence prints (analysis.core.fmt) is what the claims rule compares: the printed number always
+    matches."""
     for decimals in (0, 1):
         printed = float(fmt.num(x, decimals))
         assert cl.matches(x, printed, "equals", decimals)
@@ -684,10 +687,13 @@ def test_every_claim_has_a_status_a_public_reference_and_no_seed_name(table: pd.
         assert not table[column].astype(str).str.contains(cl.SEED_NAME).any(), column
 
 
-def test_chapter_titles_match_book_runs() -> None:
-    from analysis import build
+def test_claims_chapter_links_are_book_chapter_pages() -> None:
+    """The claims' chapter links come from book/runs.yml (the one registry): each is a chapter page there."""
+    from analysis.book import build
 
     titles = {r.notebook: r.title for r in build.load_book(ROOT / "book" / "runs.yml").runs() if r.id == r.notebook}
-    for notebook, title in cl.CHAPTERS.items():
-        if notebook in titles:  # a chapter not yet in runs.yml is checked once it is added
-            assert titles[notebook] == title, notebook
+    assert cl.CHAPTERS == titles
+    linked = {c.chapter for c in cl.CLAIMS if c.chapter is not None}
+    assert linked and linked <= set(titles)
+
+

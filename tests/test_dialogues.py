@@ -1,4 +1,4 @@
-"""Chapter "Who was heard": dialogues, actions, sector mapping and sector adoption (analysis.dialogues)."""
+"""Chapter "Who was heard": dialogues, actions, sector mapping and sector adoption (analysis.chapters.dialogues)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from analysis import config
-from analysis import dialogues as dl
-from analysis.annexes import SECTORAL_AREAS_FR
-from analysis.params import ParameterError, coerce_cli, validate
+from analysis.chapters import dialogues as dl
+from analysis.chapters.params import ParameterError, coerce_cli, validate
+from analysis.core import config
+from analysis.readers.annexes import SECTORAL_AREAS_FR
 
 ROOT = Path(__file__).resolve().parents[1]
 STRATEGY = ROOT / "data" / "raw" / "strategy"
@@ -359,14 +359,14 @@ def test_adoption_date_is_the_strategy_date() -> None:
 # ------------------------------------------------------------------------------------------ integration
 @pytest.fixture(scope="module")
 def raw_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The committed annex tables read directly with pandas (independent of analysis.annexes)."""
+    """The committed annex tables read directly with pandas (independent of analysis.readers.annexes)."""
     return (pd.read_csv(STRATEGY / "dialogues.csv", keep_default_na=False),
             pd.read_csv(STRATEGY / "actions.csv", keep_default_na=False))
 
 
 @pytest.fixture(scope="module")
 def chapter(processed: Path) -> dict:
-    from analysis import process
+    from analysis.tables import process
 
     d = dl.prepare_dialogues(process.load("dialogues"))
     a = dl.prepare_actions(process.load("actions"))
@@ -394,7 +394,7 @@ def test_chapter_totals_equal_the_annex_tables(chapter: dict, raw_tables: tuple)
 
 @pytest.mark.integration
 def test_processed_sector_map_equals_the_committed_file(processed: Path) -> None:
-    from analysis import process
+    from analysis.tables import process
 
     committed = dl.load_sector_map().sort_values("sector").reset_index(drop=True)
     pd.testing.assert_frame_equal(dl.prepare_sector_map(process.load("sector_map")), committed)
@@ -618,7 +618,7 @@ def test_notebook_is_thin_with_hidden_headlines_and_no_reprs(processed: Path) ->
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     lines = [ln for c in code for ln in "".join(c["source"]).splitlines() if ln.strip()]
     assert len(lines) < 150
-    assert not any(re.search(r'\bf"', ln) for ln in lines), "prose f-strings belong in analysis.dialogues"
+    assert not any(re.search(r'\bf"', ln) for ln in lines), "prose f-strings belong in analysis.chapters.dialogues"
     assert not any(".style" in ln for ln in lines), "tables go through figures.table"
     head = [c for c in code if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
     assert len(head) == 3 and all("remove-cell" in c["metadata"].get("tags", []) for c in head)

@@ -44,14 +44,14 @@ def test_installed_versions_match_pins():
 
 def test_lock_belongs_to_pyproject():
     """CI fails when a pin or extra of pyproject.toml changed without re-locking (the message says `make lock`)."""
-    from analysis import envlock
+    from analysis.core import envlock
 
     problems = envlock.check((ROOT / "pyproject.toml").read_text(), (ROOT / "requirements.lock").read_text())
     assert not problems, "\n".join(problems)
 
 
 def test_environment_yml_agrees_with_lock():
-    from analysis import envlock
+    from analysis.core import envlock
 
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
@@ -63,7 +63,7 @@ def test_environment_yml_agrees_with_lock():
 
 def test_installed_environment_is_the_lock():
     """`make setup` installed exactly the locked packages (like `pip freeze` == the lock), nothing else."""
-    from analysis import envlock
+    from analysis.core import envlock
 
     diff = envlock.installed_mismatches(envlock.locked((ROOT / "requirements.lock").read_text()), envlock.installed())
     assert not diff, "the environment is not the locked one (run `make setup`):\n" + "\n".join(diff)

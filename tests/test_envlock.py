@@ -1,10 +1,10 @@
-"""analysis.envlock on hand-made pyproject/lock texts: pins, the recorded digest, installed vs locked, audit."""
+"""analysis.core.envlock on hand-made pyproject/lock texts: pins, the recorded digest, installed vs locked, audit."""
 
 from __future__ import annotations
 
 import pytest
 
-from analysis import envlock
+from analysis.core import envlock
 
 PYPROJECT = """
 [project]
@@ -164,7 +164,8 @@ def test_status_page_shows_each_runs_lock_and_the_audit(tmp_path, monkeypatch):
     """The status page: a Lock column beside the commit, the lock's full hash, installed == locked, the audit."""
     import json
 
-    from analysis import config, pages
+    from analysis.book import pages
+    from analysis.core import config
 
     monkeypatch.setattr(config, "generated_dir", lambda: tmp_path)
     monkeypatch.setattr(config, "project_root", lambda: tmp_path)
@@ -201,7 +202,7 @@ def _fake_pip_audit(tmp_path, body: str) -> str:
 def test_audit_runs_pip_audit_on_the_lock_and_writes_the_summary(tmp_path, monkeypatch):
     import json
 
-    from analysis import config
+    from analysis.core import config
 
     monkeypatch.setattr(config, "project_root", lambda: tmp_path)
     monkeypatch.setattr(config, "generated_dir", lambda: tmp_path / "generated")
@@ -218,7 +219,7 @@ def test_audit_runs_pip_audit_on_the_lock_and_writes_the_summary(tmp_path, monke
 
 
 def test_audit_that_cannot_reach_the_service_is_a_failure_not_a_clean_result(tmp_path, monkeypatch):
-    from analysis import config
+    from analysis.core import config
 
     monkeypatch.setattr(config, "project_root", lambda: tmp_path)
     monkeypatch.setattr(config, "generated_dir", lambda: tmp_path / "generated")
@@ -238,7 +239,7 @@ def test_every_run_record_carries_the_lock_hash(processed, tmp_path, monkeypatch
 
     import papermill
 
-    from analysis import build
+    from analysis.book import build
 
     monkeypatch.setattr(papermill, "execute_notebook", lambda src, out, **_: shutil.copy(src, out))
     for name in ("ANALYSIS_RUN_ID", "ANALYSIS_COMMIT", "MPLBACKEND"):  # execute_run sets them; restored afterwards

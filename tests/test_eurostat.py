@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.eurostat import EurostatFormatError, read_bulk_tsv, read_sdmx_csv, split_value_flag
+from analysis.readers.eurostat import EurostatFormatError, read_bulk_tsv, read_sdmx_csv, split_value_flag
 
 TSV = (
     "freq,size_emp,indic_is,unit,geo\\TIME_PERIOD\t2021 \t2023 \t2024 \n"

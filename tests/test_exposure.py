@@ -1,4 +1,5 @@
-"""analysis.exposure: crosswalk averaging, aggregation, weighted exposure, exposed shares, percentiles, parameters,
+"""analysis.chapters.exposure: crosswalk averaging, aggregation, weighted exposure, exposed shares, percentiles,
+parameters,
 and the chapter's headline against an independent computation from the processed tables."""
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import config
-from analysis import exposure as ex
-from analysis.params import ParameterError, validate
+from analysis.chapters import exposure as ex
+from analysis.chapters.params import ParameterError, validate
+from analysis.core import config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -256,8 +257,8 @@ def test_processed_indices_table(processed: Path) -> None:
 @pytest.mark.integration
 def test_soc_index_equals_direct_crosswalk_mean(processed: Path) -> None:
     """AIOE score of 2330 (secondary teachers) = mean of the AIOE of the SOC codes the crosswalk maps to it."""
-    from analysis.crosswalk import read_soc_isco_crosswalk
-    from analysis.sources import raw_path
+    from analysis.readers.crosswalk import read_soc_isco_crosswalk
+    from analysis.readers.sources import raw_path
 
     cw = read_soc_isco_crosswalk(raw_path("ibs-crosswalk-soc10-isco08", "soc10_isco08.dta"))
     aioe = pd.read_excel(raw_path("felten-aioe", "AIOE_DataAppendix.xlsx"), sheet_name="Appendix A")
@@ -285,7 +286,7 @@ def _independent_eu_headline(processed: Path, year: int = 2025) -> tuple[float, 
 
 @pytest.mark.integration
 def test_eu_headline_equals_independent_computation(processed: Path) -> None:
-    from analysis import process
+    from analysis.tables import process
 
     mean, share = _independent_eu_headline(processed)
     ind, ilo, emp = ex.load_indices(), process.load("exposure_ilo"), process.load("employment_by_occupation")

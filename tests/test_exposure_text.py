@@ -1,4 +1,4 @@
-"""analysis.exposure, the chapter's sentences: their premises (index counts, ties, the sector bound and its
+"""analysis.chapters.exposure, the chapter's sentences: their premises (index counts, ties, the sector bound and its
 sensitivity, the definition table), the rounding rule, alt texts and the thin notebook. Expected values are
 computed by hand in the comments, never with the function under test."""
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import exposure as ex
+from analysis.chapters import exposure as ex
 
 ROOT = Path(__file__).resolve().parents[1]
 G = "Exposed: Gradient "
@@ -324,7 +324,7 @@ def test_headline_cells_are_removed_from_the_page() -> None:
 # ------------------------------------------------------------------------------------------ integration
 @pytest.mark.integration
 def test_real_counts_premise(processed: Path) -> None:
-    from analysis import process
+    from analysis.tables import process
 
     ind, ilo = ex.load_indices(), process.load("exposure_ilo")
     counts = ex.index_flag_counts(ind, ilo)
@@ -341,7 +341,7 @@ def test_real_counts_premise(processed: Path) -> None:
 
 @pytest.mark.integration
 def test_real_sector_sentence_premise(processed: Path) -> None:
-    from analysis import process
+    from analysis.tables import process
 
     ind, ilo = ex.load_indices(), process.load("exposure_ilo")
     emp, sector = process.load("employment_by_occupation"), process.load("employment_by_occupation_sector")

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analysis import fmt
+from analysis.core import fmt
 
 
 @pytest.mark.parametrize(("x", "decimals", "expected"), [

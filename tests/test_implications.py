@@ -1,4 +1,5 @@
-"""Closing chapter "What this means for the strategy" (analysis.implications): hand-made fixtures, answers by hand."""
+"""Closing chapter "What this means for the strategy" (analysis.chapters.implications): hand-made fixtures, answers
+by hand."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import adoption as ad
-from analysis import implications as im
-from analysis.params import ParameterError, validate
+from analysis.chapters import adoption as ad
+from analysis.chapters import implications as im
+from analysis.chapters.params import ParameterError, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "strategy_implications.ipynb"
@@ -226,7 +227,7 @@ def test_summary_and_headline() -> None:
 def test_parameters_defaults_and_rejections() -> None:
     from typing import get_args
 
-    from analysis import exposure as ex
+    from analysis.chapters import exposure as ex
 
     assert set(get_args(im.ImplicationsParams.model_fields["exposure_index"].annotation)) == set(ex.INDEX_CHOICES)
     p = validate("strategy_implications", {}, check_data=False)
@@ -267,7 +268,7 @@ def test_notebook_is_thin_and_its_headline_is_refreshed(processed: Path) -> None
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     lines = [ln for c in code for ln in "".join(c["source"]).splitlines() if ln.strip()]
     assert len(lines) < 150
-    assert not any(re.search(r'\bf"', ln) for ln in lines), "prose f-strings belong in analysis.implications"
+    assert not any(re.search(r'\bf"', ln) for ln in lines), "prose f-strings belong in analysis.chapters.implications"
     head = [c for c in code if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
     assert head and all("remove-cell" in c["metadata"].get("tags", []) for c in head)
     text = "".join("".join(o.get("text", "")) for c in head for o in c.get("outputs", []))

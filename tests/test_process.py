@@ -11,8 +11,8 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from analysis import process
-from analysis.storage import atomic_write_bytes
+from analysis.core.storage import atomic_write_bytes
+from analysis.tables import process
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
@@ -86,7 +86,7 @@ def mirror_project(project_copy, mirror, tmp_path, monkeypatch):
 
 @pytest.mark.integration
 def test_process_is_deterministic(mirror_project):
-    from analysis.sources import fetch
+    from analysis.readers.sources import fetch
 
     root, _ = mirror_project
     fetch(log=lambda *_: None)
@@ -132,7 +132,7 @@ def test_missing_mirror_stops_build_and_keeps_processed(mirror_project, capsys, 
 
 @pytest.mark.integration
 def test_bad_raw_data_fails_validation_before_any_write(mirror_project, monkeypatch):
-    from analysis.sources import fetch
+    from analysis.readers.sources import fetch
 
     root, _ = mirror_project
     fetch(log=lambda *_: None)
@@ -156,7 +156,7 @@ def test_bad_raw_data_fails_validation_before_any_write(mirror_project, monkeypa
 
 @pytest.mark.integration
 def test_process_skips_unchanged_tables_and_rebuilds_changed_ones(mirror_project):
-    from analysis.sources import fetch
+    from analysis.readers.sources import fetch
 
     root, _ = mirror_project
     fetch(log=lambda *_: None)
@@ -166,7 +166,7 @@ def test_process_skips_unchanged_tables_and_rebuilds_changed_ones(mirror_project
     assert all(s.startswith("up to date") for s in said) and len(said) == len(process.all_tables())
     # a changed raw input (here: a newer vintage, verified and recorded in its provenance as a download would
     # be) re-processes exactly the tables reading it
-    from analysis.storage import sha256_file
+    from analysis.core.storage import sha256_file
 
     raw = root / "data" / "raw" / "eurostat-lfsa_egai2d" / "lfsa_egai2d_2023-2025.csv"
     raw.write_bytes(raw.read_bytes() + b"\n")

@@ -1,4 +1,5 @@
-"""Country profiles (analysis.profiles): tables, text, data gaps, parameters; the notebook for a country with gaps."""
+"""Country profiles (analysis.chapters.profiles): tables, text, data gaps, parameters; the notebook for a country
+with gaps."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import pandas as pd
 import pytest
 from _frames import ai_rows  # noqa: E402
 
-from analysis import adoption as ad
-from analysis import exposure as ex
-from analysis import fmt as nf
-from analysis import profiles as pr
-from analysis.params import ParameterError, validate
+from analysis.chapters import adoption as ad
+from analysis.chapters import exposure as ex
+from analysis.chapters import profiles as pr
+from analysis.chapters.params import ParameterError, validate
+from analysis.core import fmt as nf
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "country_profile.ipynb"
@@ -425,7 +426,8 @@ def test_glance_runs_the_package_on_the_data(processed: Path, real_inputs: pr.Pr
 def test_notebook_runs_for_a_country_with_gaps(processed: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Romania: Eurostat publishes no barrier data; the page must say so (and not crash)."""
-    from analysis import build, config, figures
+    from analysis.book import build
+    from analysis.core import config, figures
 
     run_id = "country_profile__test"
     monkeypatch.setenv("ANALYSIS_RUN_ID", run_id)  # execute_run sets these; monkeypatch restores them

@@ -14,10 +14,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis._xlsx_extract import geo_code, position_code, read_extract
-from analysis.crosswalk import CrosswalkFormatError, normalise_soc10, read_soc_isco_crosswalk
-from analysis.eurostat import EurostatFormatError, read_custom_extract_xlsx
-from analysis.ilo import (
+from analysis.readers.crosswalk import CrosswalkFormatError, normalise_soc10, read_soc_isco_crosswalk
+from analysis.readers.eurostat import EurostatFormatError, read_custom_extract_xlsx
+from analysis.readers.eurostat_xlsx import geo_code, position_code, read_extract
+from analysis.readers.ilo import (
     GRADIENT_ORDER,
     IloFormatError,
     is_exposed_gradient,

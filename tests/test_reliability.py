@@ -21,7 +21,8 @@ import nbformat
 import pytest
 import yaml
 
-from analysis import build, config, storage
+from analysis.book import build
+from analysis.core import config, storage
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = {"ANALYSIS_WARM_KERNELS": "0"}  # a cold kernel: no zygote to start for a one-cell notebook
@@ -36,7 +37,7 @@ def _notebook(body: str) -> nbformat.NotebookNode:
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Fake coverage"),
         nbformat.v4.new_code_cell('table = "ai_adoption"', metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell('from analysis.params import validate\n\n'
+        nbformat.v4.new_code_cell('from analysis.chapters.params import validate\n\n'
                                   'params = validate("data_coverage", {"table": table})'),
         nbformat.v4.new_code_cell(body),
     ]
@@ -80,8 +81,8 @@ def _cli_env(root: Path) -> dict[str, str]:
 
 @pytest.mark.integration
 def test_process_refuses_raw_file_truncated_at_a_line_boundary(project_copy, mirror):
-    from analysis.process import process
-    from analysis.sources import FetchError, fetch
+    from analysis.readers.sources import FetchError, fetch
+    from analysis.tables.process import process
 
     fetch(["eurostat-isoc_eb_ai", "eurostat-isoc_eb_ain2"], log=lambda *_: None)
     raw = project_copy / "data" / "raw" / "eurostat-isoc_eb_ai" / "isoc_eb_ai.tsv"
@@ -100,7 +101,7 @@ def test_process_refuses_raw_file_truncated_at_a_line_boundary(project_copy, mir
 def test_verified_raw_refuses_a_file_that_is_not_the_verified_one(project_copy, tmp_path, monkeypatch):
     from test_sources import CONTENT, _registry
 
-    from analysis.sources import FetchError, fetch, verified_raw
+    from analysis.readers.sources import FetchError, fetch, verified_raw
 
     mirror = tmp_path / "m"
     (mirror / "demo-src").mkdir(parents=True)
@@ -166,7 +167,7 @@ def test_html_error_page_with_status_200_is_refused_and_never_pinned(project_cop
                                                                       content_type):
     from test_sources import SHA
 
-    from analysis.sources import FetchError, fetch
+    from analysis.readers.sources import FetchError, fetch
 
     handler, url = local_server
     handler.body, handler.content_type = HTML_PAGE, content_type
@@ -188,7 +189,7 @@ def test_good_download_is_accepted_without_pooch_known_hash_hint(project_copy, l
     import pooch
     from test_sources import CONTENT, SHA
 
-    from analysis.sources import fetch
+    from analysis.readers.sources import fetch
 
     handler, url = local_server
     handler.body, handler.content_type = CONTENT, "text/tab-separated-values"
@@ -214,7 +215,7 @@ def test_good_download_is_accepted_without_pooch_known_hash_hint(project_copy, l
 def test_a_truncated_gzip_or_a_tiny_file_is_refused(tmp_path):
     import gzip
 
-    from analysis.sources import FetchError, check_format
+    from analysis.readers.sources import FetchError, check_format
 
     good = tmp_path / "a.tsv.gz"
     good.write_bytes(gzip.compress(b"freq,geo\\TIME_PERIOD\t2024 \n" + b"A,AT\t1.5 \n" * 50))
@@ -234,7 +235,7 @@ def test_a_truncated_gzip_or_a_tiny_file_is_refused(tmp_path):
 @pytest.mark.integration
 def test_every_mirror_file_passes_the_format_check(mirror):
     """The check refuses error pages, not the real files (a new vintage in the same layout is accepted)."""
-    from analysis.sources import check_format, load_registry
+    from analysis.readers.sources import check_format, load_registry
 
     for source in load_registry(ROOT / "sources.yml").sources:
         for f in source.files:
@@ -244,7 +245,7 @@ def test_every_mirror_file_passes_the_format_check(mirror):
 # ---------------------------------------------------------------- 3. run ids, temporary names, the tree lock
 
 def test_run_ids_are_canonical_and_do_not_collide():
-    from analysis.build import Run, run_id_for
+    from analysis.book.build import Run, run_id_for
 
     assert run_id_for("data_coverage", {}) == "data_coverage"
     assert run_id_for("country_profile", {"geo": "AT"}) == "country_profile__geo-AT"
@@ -423,7 +424,7 @@ print("fine")
 
 
 def test_failed_run_is_marked_on_status_and_page_and_reported_once(fake_project):
-    from analysis import pages
+    from analysis.book import pages
 
     root = fake_project("print('first version')", runs=[("cov_a", "ai_adoption"),
                                                          ("cov_b", "employment_by_occupation")])
@@ -489,7 +490,7 @@ def test_render_has_force_and_refuses_a_clean_tree(fake_project, capsys):
 # ---------------------------------------------------------------- 6. ad hoc runs stay out of the site
 
 WRITES_DOWNLOAD = """
-from analysis import figures
+from analysis.core import figures
 d = figures.downloads_dir()
 d.mkdir(parents=True, exist_ok=True)
 (d / "numbers.csv").write_text("a\\n1\\n")

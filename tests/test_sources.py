@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import sources
-from analysis.sources import ChecksumError, FetchError, fetch, load_registry
+from analysis.readers import sources
+from analysis.readers.sources import ChecksumError, FetchError, fetch, load_registry
 
 CONTENT = b"freq,geo\\TIME_PERIOD\t2024 \nA,AT\t1.5 \n"
 SHA = hashlib.sha256(CONTENT).hexdigest()

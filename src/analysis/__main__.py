@@ -7,7 +7,7 @@ import errno
 import sys
 import time
 
-from analysis import config
+from analysis.core import config
 
 
 def _log(line: str) -> None:
@@ -16,19 +16,21 @@ def _log(line: str) -> None:
 
 
 def cmd_fetch(args) -> None:
-    from analysis.sources import fetch
+    from analysis.readers.sources import fetch
 
     fetch(args.ids, strict=args.strict, update=args.update)
 
 
 def cmd_process(args) -> None:
-    from analysis.process import process
+    from analysis.chapters import registry
+    from analysis.tables.process import process
 
+    registry.load_all()  # every chapter module's PROCESSED_TABLES
     process(args.tables or None, force=args.force)
 
 
 def cmd_run(args) -> None:
-    from analysis.build import (
+    from analysis.book.build import (
         Run,
         execute_run,
         git_commit,
@@ -38,7 +40,7 @@ def cmd_run(args) -> None:
         run_id_for,
         tree_lock,
     )
-    from analysis.params import ParameterError, coerce_cli, validate
+    from analysis.chapters.params import ParameterError, coerce_cli, validate
 
     if not args.notebook:
         if args.p:
@@ -89,7 +91,7 @@ def cmd_params(args) -> None:
 
 
 def cmd_render(args) -> None:
-    from analysis.build import render, tree_lock
+    from analysis.book.build import render, tree_lock
 
     with tree_lock():
         render(force=args.force)
@@ -102,27 +104,29 @@ def cmd_pdf(args) -> None:
 
 
 def cmd_toc(args) -> None:
-    from analysis.build import write_toc
+    from analysis.book.build import write_toc
 
     print(f"wrote {write_toc()}")
 
 
 def cmd_refresh(args) -> None:
-    from analysis.build import refresh_notebook
+    from analysis.book.build import refresh_notebook
 
     for name in args.notebooks:
         print(f"refreshed {refresh_notebook(name)}")
 
 
 def cmd_build(args) -> None:
-    from analysis.build import RunsFailed, load_book, render, run_all, tree_lock
-    from analysis.process import process
-    from analysis.sources import fetch
+    from analysis.book.build import RunsFailed, load_book, render, run_all, tree_lock
+    from analysis.chapters import registry
+    from analysis.readers.sources import fetch
+    from analysis.tables.process import process
 
     t0 = time.perf_counter()
     book = load_book()
     with tree_lock():
         fetch(strict=args.strict)
+        registry.load_all()  # every chapter module's PROCESSED_TABLES
         process()
         try:
             run_all(book.runs(), workers=args.workers, log=_log)

@@ -23,8 +23,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import config
-from analysis.storage import atomic_write_bytes, atomic_write_json, csv_bytes
+from analysis.core import config
+from analysis.core.storage import atomic_write_bytes, atomic_write_json, csv_bytes
 
 RUN_ID_ENV = "ANALYSIS_RUN_ID"
 COMMIT_ENV = "ANALYSIS_COMMIT"
@@ -187,7 +187,7 @@ def table(data: pd.DataFrame, caption: str, *, name: str | None = None) -> None:
 
     ``caption`` says what the table shows (units included); ``name`` fixes the table's HTML id (default: from
     the caption) so that the page is the same bytes on every build. Format numbers before calling (see
-    :mod:`analysis.fmt`): the table shows the text it is given.
+    :mod:`analysis.core.fmt`): the table shows the text it is given.
     """
     from IPython.display import HTML, display
 

@@ -27,10 +27,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from analysis import config
-from analysis.envlock import lock_hash
-from analysis.params import validate
-from analysis.storage import atomic_write_json, atomic_write_text, with_path, write_if_changed
+from analysis.book import pages
+from analysis.chapters import registry
+from analysis.chapters.params import validate
+from analysis.core import config
+from analysis.core.cache import run_key as key
+from analysis.core.envlock import lock_hash
+from analysis.core.storage import atomic_write_json, atomic_write_text, sha256_file, with_path, write_if_changed
 
 # ---------------------------------------------------------------- the run list
 
@@ -316,7 +319,7 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     return {"id": run.id, "notebook": run.notebook, "parameters": params.model_dump(),
             "seconds": round(time.perf_counter() - start, 2),
             "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "commit": commit,
-            "lock": lock_hash(),  # sha256 of requirements.lock: the exact environment (see analysis.envlock)
+            "lock": lock_hash(),  # sha256 of requirements.lock: the exact environment (see analysis.core.envlock)
             "versions": _versions(),
             "output": str(target.relative_to(config.project_root())
                           if target.is_relative_to(config.project_root()) else target)}
@@ -425,11 +428,19 @@ class InlineExecutor(cf.Executor):
 
 
 def run_key(run: Run) -> str:
-    """The cache key of a run (see :mod:`analysis.cache`); validates its parameters against the data."""
-    from analysis.cache import run_key as key
-
+    """The cache key of a run (see :mod:`analysis.core.cache`); validates its parameters against the data."""
     params = validate(run.notebook, run.parameters)
-    return key(config.notebooks_dir() / f"{run.notebook}.ipynb", params.model_dump(), params.input_tables())
+    chapter = registry.chapter_module(run.notebook)
+    return key(config.notebooks_dir() / f"{run.notebook}.ipynb", params.model_dump(), params.input_tables(),
+               chapter=chapter.__name__, data_files=data_files(chapter))
+
+
+def data_files(chapter: Any) -> list[Path]:
+    """The files a chapter module declares it reads besides the processed tables: ``DATA_FILES``, paths relative
+    to the project root, or a function returning paths."""
+    declared = getattr(chapter, "DATA_FILES", ())
+    files = declared() if callable(declared) else declared
+    return [Path(f) if Path(f).is_absolute() else config.project_root() / f for f in files]
 
 
 def _key_path(run_id: str) -> Path:
@@ -438,16 +449,12 @@ def _key_path(run_id: str) -> Path:
 
 def _write_key(run_id: str, key: str) -> None:
     """Record that the executed notebook was produced with ``key``, and its sha256 (to detect later damage)."""
-    from analysis.storage import sha256_file
-
     notebook = config.executed_dir() / f"{run_id}.ipynb"
     atomic_write_text(_key_path(run_id), f"{key}\n{sha256_file(notebook)}\n")
 
 
 def _damaged(run_id: str) -> bool:
     """True when a run's executed notebook differs from the one its key file recorded (edited, truncated)."""
-    from analysis.storage import sha256_file
-
     target, key_file = config.executed_dir() / f"{run_id}.ipynb", _key_path(run_id)
     if not key_file.exists():
         return False

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-from analysis import config, envlock
-from analysis.sources import load_registry, provenance_path
-from analysis.storage import write_if_changed
+from analysis.core import config, envlock
+from analysis.core.storage import write_if_changed
+from analysis.readers.sources import load_registry, provenance_path
 
 
 def _md_text(text: str) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import gzip
 import io
 import math
-import re
 from pathlib import Path
 
 import pandas as pd
+
+from analysis.readers.eurostat_cells import EurostatFormatError, split_value_flag
+from analysis.readers.eurostat_xlsx import read_extract
 
 #: Eurostat's flag letters and what they mean (for captions and notes).
 FLAG_MEANINGS: dict[str, str] = {
@@ -28,34 +30,6 @@ FLAG_MEANINGS: dict[str, str] = {
     "u": "low reliability",
     "z": "not applicable",
 }
-
-_CELL = re.compile(r"^\s*(?P<num>[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|:)?\s*(?P<flag>[A-Za-z@|]*)\s*$")
-
-
-class EurostatFormatError(ValueError):
-    """A file does not have the layout its reader expects."""
-
-
-def split_value_flag(cell: object) -> tuple[float, str]:
-    """Split one Eurostat cell into (value, flag).
-
-    ``"12.3 b"`` → (12.3, "b"); ``": "`` → (nan, ""); ``": u"`` → (nan, "u"); ``"7"`` → (7.0, "");
-    empty or None → (nan, ""). Raises :class:`EurostatFormatError` on anything else.
-    """
-    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
-        return math.nan, ""
-    if isinstance(cell, int | float):
-        return float(cell), ""
-    text = str(cell).strip()
-    if text == "":
-        return math.nan, ""
-    m = _CELL.match(text)
-    if not m or (m.group("num") is None and not m.group("flag")):
-        raise EurostatFormatError(f"cannot read Eurostat cell {cell!r}: expected 'number [flag]' or ':'")
-    num = m.group("num")
-    value = math.nan if num in (None, ":") else float(num)
-    return value, m.group("flag") or ""
-
 
 def _open_text(path: Path) -> str:
     raw = Path(path).read_bytes()
@@ -137,8 +111,6 @@ def read_custom_extract_xlsx(path: Path) -> pd.DataFrame:
     of each sheet (by their codes where known), ``geo`` (labels mapped to Eurostat geo codes), ``year``,
     ``value`` and ``flag``.
     """
-    from analysis._xlsx_extract import read_extract
-
     return read_extract(Path(path))
 
 

@@ -8,7 +8,7 @@ compares the installed packages with it. :func:`lock_hash` (the lock file's sha2
 and on the status page, beside the commit. :func:`audit` runs pip-audit on the locked packages (``make audit``).
 
 Standard library only (except :func:`audit`): ``check`` and ``stamp`` run before the packages are installed
-(``PYTHONPATH=src python -m analysis.envlock check``).
+(``PYTHONPATH=src python -m analysis.core.envlock check``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from analysis import config
+from analysis.core import config
+from analysis.core.storage import atomic_write_json
 
 LOCK_NAME = "requirements.lock"
 #: The header line of the lock that records :func:`deps_digest` of the pyproject it was made from.
@@ -181,8 +182,6 @@ def summarize_audit(report: dict[str, Any] | None, error: str | None, lock_sha: 
 def audit(service: str = "pypi", pip_audit: str | None = None) -> dict[str, Any]:
     """Run pip-audit on the locked packages (hash-checked requirements, no installation), write the summary to
     :func:`audit_path` and return it."""
-    from analysis.storage import atomic_write_json
-
     exe = pip_audit or str(Path(sys.executable).with_name("pip-audit"))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "pip-audit.json"
@@ -245,7 +244,7 @@ def status_md() -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    # analysis.storage needs pandas, which is not installed yet when the lock is stamped or checked
+    # analysis.core.storage needs pandas, which is not installed yet when the lock is stamped or checked
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
@@ -253,7 +252,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.envlock", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.core.envlock", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("check", help="fail when requirements.lock does not belong to pyproject.toml")
     sub.add_parser("stamp", help="record pyproject.toml's dependency digest in requirements.lock (make lock)")

@@ -20,7 +20,7 @@ def project_root() -> Path:
     env = os.environ.get(ROOT_ENV)
     if env:
         return Path(env).resolve()
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[3]
 
 
 def sources_file() -> Path:

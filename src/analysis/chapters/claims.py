@@ -40,10 +40,12 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
-from analysis import adoption as ad
-from analysis import exposure as ex
-from analysis import fmt
-from analysis.params import NotebookParams, choice_error, register
+from analysis.chapters import adoption as ad
+from analysis.chapters import exposure as ex
+from analysis.chapters import registry
+from analysis.chapters.params import NotebookParams, choice_error, register
+from analysis.core import config, fmt
+from analysis.tables import process
 
 Status = Literal["reproduced", "consistent", "mixed", "differs", "not tested here", "not testable with public data",
                  "commitment"]
@@ -56,13 +58,8 @@ Layout = Literal["communication", "annexes", "slides", "web"]
 EVIDENCE_STATUS: dict[str, str] = {"published": "not tested here", "closed": "not testable with public data",
                                    "commitment": "commitment"}
 
-#: Chapter pages (executed notebooks, siblings of this page in the book) and their titles.
-CHAPTERS: dict[str, str] = {
-    "sme_adoption_gap": "The SME AI-adoption gap",
-    "labour_exposure": "Which jobs are exposed to generative AI",
-    "sector_dialogues": "Who was heard: sector dialogues and actions",
-    "strategy_implications": "What this means for the strategy",
-}
+#: Chapter pages (executed notebooks, siblings of this page in the book) and their titles, from ``book/runs.yml``.
+CHAPTERS: dict[str, str] = registry.book_titles()
 
 #: Short index names for tables and prose.
 INDEX_SHORT: dict[str, str] = {"ilo2025": "ILO 2025", "ilo2023": "ILO 2023", "aioe": "AIOE", "lm_aioe": "LM-AIOE",
@@ -91,6 +88,10 @@ _WORD_NUMBERS: dict[str, int] = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quat
 
 
 # --------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
+NOTEBOOK = "claims_check"
+
+
 @register
 class ClaimsParams(NotebookParams):
     """Parameters of ``notebooks/claims_check.ipynb``.
@@ -100,15 +101,13 @@ class ClaimsParams(NotebookParams):
     ``employment_by_occupation`` year with EU27 2-digit values; the exposure chapter's default year by default).
     """
 
-    notebook: ClassVar[str] = "claims_check"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("ai_adoption", "dialogues", "actions", "exposure_indices",
                                         "employment_by_occupation", "employment_by_occupation_sector")
     exposure_index: ex.IndexName = "ilo2025"
     weights_year: int = ex.ExposureParams.model_fields["year"].default
 
     def check_data(self) -> None:
-        from analysis import process
-
         years = weights_years(process.load("employment_by_occupation"))
         if self.weights_year not in years:
             raise choice_error(self.notebook, "weights_year", self.weights_year, years)
@@ -222,9 +221,19 @@ class Registry(BaseModel):
         return self
 
 
-def registry_file() -> Path:
-    from analysis import config
+def data_files() -> list[Path]:
+    """What this chapter reads besides the processed tables (in its runs' cache keys): the claims registry and
+    the documents it quotes."""
+    documents = ([config.seeds_dir() / d.seed for d in load_registry().documents.values()]
+                 if registry_file().exists() else [])
+    return [registry_file(), *documents]
 
+
+#: Read by the build for the runs' cache keys (``analysis.book.build.data_files``).
+DATA_FILES = data_files
+
+
+def registry_file() -> Path:
     return config.strategy_dir() / "claims.yml"
 
 
@@ -411,8 +420,6 @@ def short_reference(document: Document, where: Location) -> str:
 
 
 def seed_lines(document: Document, seeds_dir: Path | None = None) -> list[str]:
-    from analysis import config
-
     return (Path(seeds_dir or config.seeds_dir()) / document.seed).read_text(encoding="utf-8").splitlines()
 
 
@@ -454,7 +461,7 @@ def quote_reference(document_key: str, quote_fr: str, seeds_dir: Path | None = N
 # --------------------------------------------------------------------------------------------- the rule
 def matches(ours: float, stated: float, rule: Rule, decimals: int) -> bool:
     """True when ``ours`` supports ``stated`` under ``rule`` at ``decimals`` (negative: tens, hundreds…): both are
-    rounded half away from zero (:func:`analysis.fmt.round_half_away`, the book's one rounding rule)."""
+    rounded half away from zero (:func:`analysis.core.fmt.round_half_away`, the book's one rounding rule)."""
     if ours is None or math.isnan(ours):
         raise ValueError("our value is missing: a claim cannot be decided on a missing value")
     mine, theirs = fmt.round_half_away(ours, decimals), fmt.round_half_away(stated, decimals)
@@ -515,7 +522,7 @@ def decide_status(claim: Claim, finding: Finding | None) -> str:
 class Inputs:
     """The processed tables the claims are computed from."""
 
-    ai_adoption: pd.DataFrame  # isoc_eb_ai rows (analysis.adoption.load_adoption)
+    ai_adoption: pd.DataFrame  # isoc_eb_ai rows (analysis.chapters.adoption.load_adoption)
     dialogues: pd.DataFrame  # Annex 1 (processed table ``dialogues``)
     actions: pd.DataFrame  # Annex 3 (processed table ``actions``)
     indices: pd.DataFrame  # exposure_indices, typed
@@ -524,8 +531,6 @@ class Inputs:
 
 
 def load_inputs() -> Inputs:
-    from analysis import process
-
     return Inputs(ai_adoption=ad.load_adoption(), dialogues=process.load("dialogues"),
                   actions=process.load("actions"), indices=ex.load_indices(),
                   employment=process.load("employment_by_occupation"),
@@ -604,7 +609,7 @@ def teachers_percentiles(indices: pd.DataFrame, employment: pd.DataFrame, year: 
                          how: ex.Aggregation = "mean", names: tuple[str, ...] = ex.ALL_INDICES) -> pd.Series:
     """Percent (0-100) of other EU workers whose 2-digit occupation scores lower than teaching professionals
     (ISCO 23) under each index of ``names`` (default: the book's six), weights = EU27 LFS employment by 2-digit
-    group in ``year`` (see :func:`analysis.exposure.teacher_percentiles`)."""
+    group in ``year`` (see :func:`analysis.chapters.exposure.teacher_percentiles`)."""
     two = ex.two_digit_employment(employment)
     emp2 = two[(two["geo"] == ex.EU_AGGREGATE) & (two["year"] == year)].set_index("isco08")["value_thousands"]
     t = ex.teacher_percentiles(indices, emp2, how, names=names)
@@ -684,7 +689,7 @@ def barrier_ranks(ai: pd.DataFrame, size_class: str = SME, geo: str = "EU27_2020
 
     Columns: ``year``, ``indicator``, ``label``, ``value`` (percent of the class's enterprises that considered
     using AI but do not use it, for ``PC_ENT_AI_EC``), ``rank`` (1 = most cited; ties share the better rank),
-    ``n`` (reasons with a value that year). Built on :func:`analysis.adoption.barriers`.
+    ``n`` (reasons with a value that year). Built on :func:`analysis.chapters.adoption.barriers`.
     """
     sel = ai[ai["indicator"].isin(ad.BARRIERS) & (ai["unit"] == unit) & (ai["geo"] == geo)
              & (ai["size_class"] == size_class) & ai["value"].notna()]
@@ -873,7 +878,7 @@ STATUS_SYMBOL: dict[str, str] = {
 
 
 def reader_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The claims table for readers (plain text, for :func:`analysis.figures.table`): the claim, where it is
+    """The claims table for readers (plain text, for :func:`analysis.core.figures.table`): the claim, where it is
     (:func:`short_reference`; the claim-by-claim sections and the References page give the full reference and
     web address), the figure as stated, our value, and the status with its symbol."""
     return pd.DataFrame({

@@ -36,9 +36,12 @@ import pandera.pandas as pa
 from pydantic import Field
 from scipy import stats
 
-from analysis import config, fmt
-from analysis.annexes import ACTIONS_SCHEMA, DIALOGUES_SCHEMA, SECTORAL_AREAS_FR, deadline_label, parse_deadline
-from analysis.params import NotebookParams, choice_error, register
+from analysis.chapters.params import NotebookParams, choice_error, register
+from analysis.core import config, fmt
+from analysis.core.figures import PALETTE
+from analysis.readers.annexes import ACTIONS_SCHEMA, DIALOGUES_SCHEMA, SECTORAL_AREAS_FR, deadline_label, parse_deadline
+from analysis.tables import process
+from analysis.tables.process import Table
 
 #: The strategy's date: COM(2025) 723 is dated "Bruxelles, le 8.10.2025" (seed 000_81fec92c49a045ae.txt).
 ADOPTION_DATE = pd.Timestamp("2025-10-08")
@@ -67,11 +70,15 @@ EXACT_MAX_N = 8
 
 
 # --------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
+NOTEBOOK = "sector_dialogues"
+
+
 @register
 class DialoguesParams(NotebookParams):
     """Parameters of ``notebooks/sector_dialogues.ipynb``."""
 
-    notebook: ClassVar[str] = "sector_dialogues"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("dialogues", "actions", "ai_adoption", "sector_map")
     #: Add the two high-level dialogues to the per-sector figures (their attendance shared among the sectors
     #: they name). The totals always report both levels.
@@ -88,7 +95,6 @@ class DialoguesParams(NotebookParams):
     def check_data(self) -> None:
         if self.adoption_year is None:
             return
-        from analysis import process
 
         years = adoption_years(process.load("ai_adoption"))
         if self.adoption_year not in years:
@@ -204,7 +210,7 @@ def sector_units(sector_map: pd.DataFrame, mapping: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------- inputs
 def prepare_dialogues(frame: pd.DataFrame) -> pd.DataFrame:
-    """Type ``process.load("dialogues")`` (text cells) as :func:`analysis.annexes.load_dialogues` does: ``date``
+    """Type ``process.load("dialogues")`` (text cells) as :func:`analysis.readers.annexes.load_dialogues` does: ``date``
     datetime, ``participants`` and ``seed_line`` int, ``participants_approx`` bool; validated."""
     df = frame.copy()
     df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
@@ -450,7 +456,7 @@ def actions_by_area(actions: pd.DataFrame) -> pd.DataFrame:
 
 def deadline_periods(actions: pd.DataFrame) -> pd.DataFrame:
     """Each action's deadline as a period: ``period`` ("Q4 2025", or "2026 (year only)"), ``order`` (year + quarter
-    / 10, year-only after Q4: year + 0.5), ``label`` (:func:`analysis.annexes.deadline_label`)."""
+    / 10, year-only after Q4: year + 0.5), ``label`` (:func:`analysis.readers.annexes.deadline_label`)."""
     out = actions[["action_id", "area_en", "kind", "deadline_text", "deadline_year", "deadline_quarter",
                    "open_ended"]].copy()
     q = out["deadline_quarter"]
@@ -748,7 +754,7 @@ def describe_rho(rho: float, n: int, p: float = float("nan")) -> str:
     """One sentence on a rank correlation on few points, always framed as description.
 
     ``rho`` (−1…1) on ``n`` points; ``p`` the exact permutation p (NaN: no test). The sentence gives rho and n
-    through :mod:`analysis.fmt`, says whether the areas rank in the same or the opposite order (practically
+    through :mod:`analysis.core.fmt`, says whether the areas rank in the same or the opposite order (practically
     unrelated when |rho| < :data:`WEAK_RHO`), the exact p when
     there is one ("p < 0.001" style, with the count of pairings) and ends "description, not evidence of a link".
     """
@@ -1050,8 +1056,6 @@ def alt_scatter(table: pd.DataFrame, x: str, y: str, reading: str) -> str:
 
 # --------------------------------------------------------------------------------------------- figures
 def _palette() -> tuple[dict[str, str], dict[str, str]]:
-    from analysis.figures import PALETTE
-
     return (dict(zip(FORMAT_LABELS, PALETTE, strict=False)), {"flagship": PALETTE[0], "other": PALETTE[1]})
 
 
@@ -1217,7 +1221,6 @@ def plot_flagship_adoption(fa: pd.DataFrame, year: int, average: float):  # noqa
     dashed; sectors the survey does not measure keep their row, marked 'not measured'."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
 
     col = f"value_{year}"
     prev = f"value_{year - 1}"
@@ -1246,8 +1249,6 @@ def plot_flagship_adoption(fa: pd.DataFrame, year: int, average: float):  # noqa
 
 def plot_scatter(ax, table: pd.DataFrame, x: str, y: str, band: float | None = None) -> None:  # noqa: ANN001
     """One point per sector area (x, y of :func:`sector_table`), labelled; whiskers for the participant band."""
-    from analysis.figures import PALETTE
-
     if x == "participants" and band is not None:
         ax.errorbar(table[x], table[y], xerr=[table[x] - table["participants_low"],
                                               table["participants_high"] - table[x]],
@@ -1270,7 +1271,6 @@ def build_sector_map() -> pd.DataFrame:
 def _processed_tables() -> list:
     import dataclasses
 
-    from analysis.process import Table
 
     # read the CSV back typed (comparable_* as bool) where process.Table supports a reader
     typed = {"read": load_sector_map} if "read" in {f.name for f in dataclasses.fields(Table)} else {}
@@ -1291,5 +1291,5 @@ def _processed_tables() -> list:
     ]
 
 
-#: Extra processed tables collected by ``analysis.process.all_tables``.
-PROCESSED_TABLES = _processed_tables()
+#: Extra processed tables, registered with ``analysis.tables.process`` (built by ``python -m analysis process``).
+PROCESSED_TABLES = process.declare(_processed_tables())

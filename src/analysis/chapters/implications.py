@@ -8,15 +8,16 @@ Three comparisons, each from the processed tables and the other chapters' public
   ``100 · Σ PC_ENT / Σ PC_ENT_AI_EC`` over the reasons (:func:`considered_share`, percent of all enterprises of
   the size class). Actions are set against each reason through the words of their English text
   (:data:`BARRIER_TERMS`, our list, shown to readers): a mention is not a measure of how well an action answers it.
-* **Sectors.** The sector areas of Annex 3 (:func:`analysis.dialogues.sector_table`): dialogue participants
+* **Sectors.** The sector areas of Annex 3 (:func:`analysis.chapters.dialogues.sector_table`): dialogue participants
   (persons, "about N"), actions (counts) and AI adoption (% of enterprises with 10+ employees, EU27,
   ``isoc_eb_ain2``); and the activities of the survey with the lowest adoption, whichever sector they belong to.
 * **Occupations.** The 2-digit ISCO-08 groups most exposed to generative AI under one index
-  (:func:`analysis.exposure.prepare_index`: share of the group's scored unit groups that are exposed, 0–1), with
+  (:func:`analysis.chapters.exposure.prepare_index`: share of the group's scored unit groups that are exposed,
+  0–1), with
   their EU employment (thousands of persons, ``lfsa_egai2d``), against the actions that name skills or workers.
 
 Units: percent (0–100) for shares of enterprises, percentage points for differences, counts for actions,
-thousands of persons for employment. Every number a reader sees goes through :mod:`analysis.fmt`.
+thousands of persons for employment. Every number a reader sees goes through :mod:`analysis.core.fmt`.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from analysis import adoption as ad
-from analysis import dialogues as dl
-from analysis import fmt
-from analysis.params import NotebookParams, choice_error, register
+from analysis.chapters import adoption as ad
+from analysis.chapters import dialogues as dl
+from analysis.chapters import exposure as ex
+from analysis.chapters.params import NotebookParams, choice_error, register
+from analysis.core import fmt
+from analysis.core.figures import PALETTE
+from analysis.tables import process
 
 #: The aggregate every comparison is made for.
 GEO = "EU27_2020"
@@ -65,6 +69,10 @@ EVIDENCE: dict[str, str] = {
 
 
 # --------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
+NOTEBOOK = "strategy_implications"
+
+
 @register
 class ImplicationsParams(NotebookParams):
     """Parameters of ``notebooks/strategy_implications.ipynb``.
@@ -76,7 +84,7 @@ class ImplicationsParams(NotebookParams):
     the lists name.
     """
 
-    notebook: ClassVar[str] = "strategy_implications"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("actions", "dialogues", "sector_map", "ai_adoption", "exposure_ilo",
                                         "exposure_indices", "employment_by_occupation")
     barrier_year: int | None = None
@@ -87,8 +95,6 @@ class ImplicationsParams(NotebookParams):
     top_n: int = Field(3, ge=1, le=10)
 
     def check_data(self) -> None:
-        from analysis import process
-
         frame = process.load("ai_adoption")
         if self.barrier_year is not None and self.barrier_year not in barrier_years(ad.ai_rows(frame)):
             raise choice_error(self.notebook, "barrier_year", self.barrier_year,
@@ -282,7 +288,8 @@ def sector_sentence(st: pd.DataFrame, k: int, year: int) -> str:
 
 
 def lowest_areas(st: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The comparable sector areas of :func:`analysis.dialogues.sector_table` with the ``k`` lowest adoption values,
+    """The comparable sector areas of :func:`analysis.chapters.dialogues.sector_table` with the ``k`` lowest
+    adoption values,
     ascending, every area tied with the k-th included (areas sharing one activity share its value)."""
     comp = st[st["status"] == "comparable"].sort_values(["adoption", "area_en"], kind="mergesort")
     if comp.empty:
@@ -349,8 +356,6 @@ def sector_alt(st: pd.DataFrame, year: int) -> str:
 # --------------------------------------------------------------------------------------------- occupations
 def employment_years(employment: pd.DataFrame, geo: str = GEO) -> list[int]:
     """LFS years with EU 2-digit employment values, ascending."""
-    from analysis import exposure as ex
-
     two = ex.two_digit_employment(employment)
     return sorted(int(y) for y in two.loc[(two["geo"] == geo) & two["value_thousands"].notna(), "year"].unique())
 
@@ -361,8 +366,6 @@ def top_exposed(exposed2: pd.Series, scores2: pd.Series, employment: pd.DataFram
     the code), with EU employment in ``year`` (thousands; NaN when not published) and its flag, and the group's
     share of total employment (percent). Columns: isco08, title, exposed_pct, score, employment, flag,
     employment_pct; ``attrs["n_at_top"]``: how many groups share the highest exposed share."""
-    from analysis import exposure as ex
-
     two = ex.two_digit_employment(employment)
     part = two[(two["geo"] == geo) & (two["year"] == year)].set_index("isco08")
     total = employment[(employment["isco08"] == "TOTAL") & (employment["geo"] == geo) & (employment["year"] == year)]
@@ -486,7 +489,6 @@ def plot_barriers(table: pd.DataFrame, year: int):  # noqa: ANN201
     cited on top, with the count of actions mentioning it at the right."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
 
     t = table.iloc[::-1].reset_index(drop=True)
     y = np.arange(len(t))
@@ -509,7 +511,6 @@ def plot_sectors(st: pd.DataFrame, year: int):  # noqa: ANN201
     listed under the axis instead of plotted."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
 
     comp = st[st["status"] == "comparable"]
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -533,7 +534,6 @@ def plot_occupations(top: pd.DataFrame, index_label: str, year: int):  # noqa: A
     """Bars: EU employment (thousands) in the most exposed occupation groups, labelled with the exposed share."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
 
     t = top.iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(t) + 1.8))

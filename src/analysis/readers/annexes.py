@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import config
+from analysis.core import config
 
 #: File name of the seed holding the French original of the annexes (in ``config.seeds_dir()``).
 SEED_FILE = "001_a8731323e5abd126.txt"

@@ -28,8 +28,11 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
-from analysis import fmt as nf
-from analysis.params import NotebookParams, ParameterError, choice_error, register
+from analysis.chapters.coverage import describe_flag
+from analysis.chapters.params import NotebookParams, ParameterError, choice_error, register
+from analysis.core import codelists, config, figures
+from analysis.core import fmt as nf
+from analysis.tables import process
 
 DATASET = "isoc_eb_ai"
 #: All activities in the survey's scope (manufacturing, services, construction; no agriculture, mining, finance).
@@ -44,15 +47,7 @@ EU27_MEMBER_STATES: tuple[str, ...] = (
 #: Aggregates in the data (rows that are not countries).
 AGGREGATES: tuple[str, ...] = ("EU27_2020", "EA")
 
-COUNTRY_NAMES: dict[str, str] = {
-    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CY": "Cyprus", "CZ": "Czechia", "DE": "Germany",
-    "DK": "Denmark", "EE": "Estonia", "EL": "Greece", "ES": "Spain", "FI": "Finland", "FR": "France",
-    "HR": "Croatia", "HU": "Hungary", "IE": "Ireland", "IT": "Italy", "LT": "Lithuania", "LU": "Luxembourg",
-    "LV": "Latvia", "MT": "Malta", "NL": "Netherlands", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
-    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "EU27_2020": "EU27", "EA": "Euro area",
-    "AL": "Albania", "BA": "Bosnia and Herzegovina", "ME": "Montenegro", "MK": "North Macedonia", "NO": "Norway",
-    "RS": "Serbia", "TR": "Türkiye",
-}
+COUNTRY_NAMES: dict[str, str] = codelists.COUNTRY_NAMES  # codelists/countries.csv
 
 #: Size classes (persons employed), smallest first.
 SIZE_CLASSES: tuple[str, ...] = ("10-49", "50-249", "10-249", "GE250", "GE10")
@@ -110,15 +105,11 @@ def label(code: str) -> str:
 # ------------------------------------------------------------------------------------------------ loading
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime_ns: int) -> pd.DataFrame:
-    from analysis import process
-
     return ai_rows(process.load("ai_adoption"))
 
 
 def load_adoption() -> pd.DataFrame:
     """The ``isoc_eb_ai`` rows of ``data/processed/ai_adoption.csv`` (cached per file version; a copy)."""
-    from analysis import config
-
     path = Path(config.processed_dir()) / "ai_adoption.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `python -m analysis process`")
@@ -572,6 +563,10 @@ def year_effects(model: GapModel) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------ parameters
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
+NOTEBOOK = "sme_adoption_gap"
+
+
 @register
 class SmeGapParams(NotebookParams):
     """Parameters of ``notebooks/sme_adoption_gap.ipynb``.
@@ -581,7 +576,7 @@ class SmeGapParams(NotebookParams):
     technology indicator; ``small`` / ``large``: two different size classes.
     """
 
-    notebook: ClassVar[str] = "sme_adoption_gap"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("ai_adoption",)
     geo: str = "EU27_2020"
     year: int | None = None
@@ -646,7 +641,7 @@ STRATEGY_YEAR = 2024
 
 
 def fmt(x: float, digits: int = 1) -> str:
-    """A number for prose: ``digits`` decimals rounded half away from zero (:func:`analysis.fmt.num`: 19.95 →
+    """A number for prose: ``digits`` decimals rounded half away from zero (:func:`analysis.core.fmt.num`: 19.95 →
     ``"20.0"``), ``"n/a"`` when missing."""
     return "n/a" if x is None or pd.isna(x) else nf.num(clean(x), digits)
 
@@ -661,8 +656,6 @@ def clean(x: float) -> float:
 def flag_note(flags: pd.Series, names: pd.Series | None = None) -> str:
     """Say which Eurostat flags the plotted values carry (and where): ``"Flagged (hatched): b = break in time
     series (NL)."``; empty flags give ``"No plotted value carries a Eurostat flag."``."""
-    from analysis.coverage import describe_flag
-
     where: dict[str, list[str]] = {}
     names = names if names is not None else pd.Series([""] * len(flags), index=flags.index)
     for fl, nm in zip(flags.fillna(""), names, strict=True):
@@ -677,7 +670,7 @@ def flag_note(flags: pd.Series, names: pd.Series | None = None) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ sentences
-# Every sentence the chapter shows is built here from data, numbers through :mod:`analysis.fmt` (half away from
+# Every sentence the chapter shows is built here from data, numbers through :mod:`analysis.core.fmt` (half away from
 # zero). A direction ("widened", "above") is read from the value rounded as shown, so that the words never
 # contradict the printed number (a change of 0.04 pp is "unchanged", 0.05 pp rounds to 0.1 and is "widened").
 def direction(x: float, decimals: int = 1) -> int:
@@ -896,7 +889,7 @@ def odds_sentence(change: pd.DataFrame, year_from: int, year_to: int, reference:
 
 def odds_table(change: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
     """The gap in points and the odds ratio in two years for the EU27 then every member state, formatted for
-    :func:`analysis.figures.table` (names, not codes; "n/a" where missing; the break column says why a pair of
+    :func:`analysis.core.figures.table` (names, not codes; "n/a" where missing; the break column says why a pair of
     years is not like for like)."""
     order = ["EU27_2020"] + sorted((g for g in change["geo"] if g in EU27_MEMBER_STATES), key=name)
     c = change.set_index("geo").reindex(order)
@@ -1083,7 +1076,7 @@ def panel_sentence(slopes: pd.DataFrame) -> str:
 
 
 def slopes_table(slopes: pd.DataFrame) -> pd.DataFrame:
-    """:func:`panel_slopes` formatted for :func:`analysis.figures.table`."""
+    """:func:`panel_slopes` formatted for :func:`analysis.core.figures.table`."""
     return pd.DataFrame({
         "Design": slopes["label"], "Sample": slopes["sample"],
         "Slope (pp per point)": [fmt(x, 3) for x in slopes["slope"]],
@@ -1258,8 +1251,6 @@ def hatch_flagged(bars, flags: list[str] | pd.Series) -> None:  # noqa: ANN001 -
 def draw_trend(ax, series: pd.DataFrame, highlight: tuple[str, ...] = ()) -> None:  # noqa: ANN001
     """Lines by size class over the survey years: no line across 2022 (no AI module), the step into the
     questionnaire change dashed, flagged values circled. ``series``: size_class, year, value, flag."""
-    from analysis import figures
-
     s_all = series.loc[series["value"].notna()]
     for i, sc in enumerate(dict.fromkeys(s_all["size_class"])):
         s = s_all.loc[s_all["size_class"] == sc].set_index("year")["value"]
@@ -1295,7 +1286,7 @@ def draw_paired_bars(axes, table: pd.DataFrame, columns: list[tuple[str, str]], 
 
 # ------------------------------------------------------------------------------------------------ chapter figures
 # Each ``figure_*`` draws one figure of the chapter and returns (figure, plotted data, the keyword arguments of
-# :func:`analysis.figures.publish`: name, source, unit, notes and the alt text generated from the plotted data).
+# :func:`analysis.core.figures.publish`: name, source, unit, notes and the alt text generated from the plotted data).
 def _title(ax, text: str) -> None:  # noqa: ANN001
     import textwrap
 
@@ -1306,7 +1297,6 @@ def figure_share_by_size(frame: pd.DataFrame, gaps: pd.DataFrame, geo: str, year
                          compared: tuple[str, str]) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
 
     d = adoption_series(frame, indicator, geo, SIZE_CLASSES)
     d = d.loc[d["year"] == year].reset_index(drop=True)
@@ -1364,8 +1354,6 @@ def figure_target(path: pd.DataFrame, geo: str) -> tuple:
 
 
 def _colours(geos: pd.Series, geo: str, reference: str) -> list[str]:
-    from analysis import figures
-
     return [figures.PALETTE[1] if g == geo else figures.PALETTE[3] if g == reference else figures.PALETTE[2]
             if is_aggregate(g) else figures.PALETTE[0] if g in EU27_MEMBER_STATES else "#b0b0b0" for g in geos]
 
@@ -1420,7 +1408,6 @@ def figure_gap_change(change: pd.DataFrame, geo: str, reference: str, year_from:
 def figure_technologies(tech: pd.DataFrame, geo: str, year: int, small: str, large: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
 
     asked = tech.dropna(subset=["gap_pp"]).reset_index(drop=True)
     plot = asked.iloc[::-1].reset_index(drop=True)
@@ -1450,7 +1437,6 @@ def figure_technologies(tech: pd.DataFrame, geo: str, year: int, small: str, lar
 def figure_barriers(frame: pd.DataFrame, res: Barriers, note: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
 
     plot, order = res.table.loc[res.table["size_class"] != "GE10"], list(res.wide().index)
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -1480,7 +1466,6 @@ def figure_barriers(frame: pd.DataFrame, res: Barriers, note: str) -> tuple:
 def figure_panel(panel: pd.DataFrame, slopes: pd.DataFrame, indicator: str) -> tuple:
     import matplotlib.pyplot as plt
 
-    from analysis import figures
 
     fig, ax = plt.subplots()
     for i, (y_, d) in enumerate(panel.groupby("year")):

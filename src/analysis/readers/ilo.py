@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.crosswalk import normalise_isco08
+from analysis.readers.crosswalk import normalise_isco08
 
 #: The 2025 index's exposure categories (``potential25``), least to most exposed.
 GRADIENT_ORDER: list[str] = [

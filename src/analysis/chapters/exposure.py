@@ -31,8 +31,15 @@ import pandas as pd
 import pandera.pandas as pa
 from pydantic import Field
 
-from analysis import fmt
-from analysis.params import NotebookParams, choice_error, register
+from analysis.chapters.params import NotebookParams, choice_error, register
+from analysis.core import codelists, fmt
+from analysis.core.figures import PALETTE
+from analysis.core.fmt import round_half_away
+from analysis.readers.crosswalk import read_soc_isco_crosswalk
+from analysis.readers.ilo import GRADIENT_ORDER, is_exposed_gradient, read_ilo_scores
+from analysis.readers.sources import load_registry
+from analysis.tables import process
+from analysis.tables.process import Table, _file
 
 # ---------------------------------------------------------------------------------------------- constants
 IndexName = Literal["ilo2025", "ilo2023", "aioe", "lm_aioe", "eloundou"]
@@ -76,53 +83,9 @@ EU27: tuple[str, ...] = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "
 EU_AGGREGATE = "EU27_2020"
 
 #: ISCO-08 titles of the major (1-digit) and sub-major (2-digit) groups, in Eurostat's ``OC`` codes.
-ISCO_TITLES: dict[str, str] = {
-    "OC0": "Armed forces occupations", "OC1": "Managers", "OC2": "Professionals",
-    "OC3": "Technicians and associate professionals", "OC4": "Clerical support workers",
-    "OC5": "Service and sales workers", "OC6": "Skilled agricultural, forestry and fishery workers",
-    "OC7": "Craft and related trades workers", "OC8": "Plant and machine operators, and assemblers",
-    "OC9": "Elementary occupations",
-    "OC01": "Commissioned armed forces officers", "OC02": "Non-commissioned armed forces officers",
-    "OC03": "Armed forces occupations, other ranks",
-    "OC11": "Chief executives, senior officials and legislators", "OC12": "Administrative and commercial managers",
-    "OC13": "Production and specialised services managers", "OC14": "Hospitality, retail and other services managers",
-    "OC21": "Science and engineering professionals", "OC22": "Health professionals", "OC23": "Teaching professionals",
-    "OC24": "Business and administration professionals",
-    "OC25": "Information and communications technology professionals",
-    "OC26": "Legal, social and cultural professionals", "OC31": "Science and engineering associate professionals",
-    "OC32": "Health associate professionals", "OC33": "Business and administration associate professionals",
-    "OC34": "Legal, social, cultural and related associate professionals",
-    "OC35": "Information and communications technicians", "OC41": "General and keyboard clerks",
-    "OC42": "Customer services clerks", "OC43": "Numerical and material recording clerks",
-    "OC44": "Other clerical support workers", "OC51": "Personal service workers", "OC52": "Sales workers",
-    "OC53": "Personal care workers", "OC54": "Protective services workers",
-    "OC61": "Market-oriented skilled agricultural workers",
-    "OC62": "Market-oriented skilled forestry, fishery and hunting workers",
-    "OC63": "Subsistence farmers, fishers, hunters and gatherers",
-    "OC71": "Building and related trades workers, excluding electricians",
-    "OC72": "Metal, machinery and related trades workers", "OC73": "Handicraft and printing workers",
-    "OC74": "Electrical and electronic trades workers",
-    "OC75": "Food processing, wood working, garment and other craft and related trades workers",
-    "OC81": "Stationary plant and machine operators", "OC82": "Assemblers",
-    "OC83": "Drivers and mobile plant operators", "OC91": "Cleaners and helpers",
-    "OC92": "Agricultural, forestry and fishery labourers",
-    "OC93": "Labourers in mining, construction, manufacturing and transport", "OC94": "Food preparation assistants",
-    "OC95": "Street and related sales and service workers", "OC96": "Refuse workers and other elementary workers",
-}
+ISCO_TITLES: dict[str, str] = codelists.ISCO_TITLES  # codelists/isco08.csv
 #: NACE Rev. 2 sections.
-NACE_SECTIONS: dict[str, str] = {
-    "A": "Agriculture, forestry and fishing", "B": "Mining and quarrying", "C": "Manufacturing",
-    "D": "Electricity, gas, steam and air conditioning supply",
-    "E": "Water supply; sewerage, waste management and remediation", "F": "Construction",
-    "G": "Wholesale and retail trade; repair of motor vehicles", "H": "Transportation and storage",
-    "I": "Accommodation and food service activities", "J": "Information and communication",
-    "K": "Financial and insurance activities", "L": "Real estate activities",
-    "M": "Professional, scientific and technical activities", "N": "Administrative and support service activities",
-    "O": "Public administration and defence; compulsory social security", "P": "Education",
-    "Q": "Human health and social work activities", "R": "Arts, entertainment and recreation",
-    "S": "Other service activities", "T": "Activities of households as employers",
-    "U": "Activities of extraterritorial organisations and bodies",
-}
+NACE_SECTIONS: dict[str, str] = codelists.NACE_SECTIONS  # codelists/nace_sections.csv
 #: The strategy's sectoral flagships (COM(2025) 723, section 2) → the NACE section that holds most of each.
 #: Approximate: pharmaceuticals, robotics and the automotive industry are parts of C; media are partly in J.
 STRATEGY_SECTORS: dict[str, str] = {
@@ -167,6 +130,10 @@ def plain(markdown: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- parameters
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
+NOTEBOOK = "labour_exposure"
+
+
 @register
 class ExposureParams(NotebookParams):
     """Parameters of ``notebooks/labour_exposure.ipynb``.
@@ -178,7 +145,7 @@ class ExposureParams(NotebookParams):
     become 2-digit scores.
     """
 
-    notebook: ClassVar[str] = "labour_exposure"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("employment_by_occupation", "employment_by_occupation_sector",
                                         "exposure_ilo", "exposure_indices", "exposure_soc_scores")
     geo: str = EU_AGGREGATE
@@ -189,8 +156,6 @@ class ExposureParams(NotebookParams):
     aggregation: Aggregation = "mean"
 
     def check_data(self) -> None:
-        from analysis import process
-
         emp = two_digit_employment(process.load("employment_by_occupation"))
         years = sorted(int(y) for y in emp["year"].unique())
         if self.year not in years:
@@ -296,9 +261,6 @@ def soc_to_isco(soc_scores: pd.DataFrame, crosswalk: pd.DataFrame, weights: pd.S
 
 # ---------------------------------------------------------------------------------------------- processed tables
 def _source_path(source_id: str, name: str):
-    from analysis.process import _file
-    from analysis.sources import load_registry
-
     names = [f.name for f in load_registry().get(source_id).files]
     if name not in names:
         raise FileNotFoundError(f"{source_id}: no file {name!r} declared in sources.yml (declared: {names})")
@@ -308,8 +270,6 @@ def _source_path(source_id: str, name: str):
 @functools.lru_cache(maxsize=1)
 def _read_soc_sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """(SOC scores long: index, soc, title, score, n_onet; crosswalk; BLS US employment by SOC)."""
-    from analysis.crosswalk import read_soc_isco_crosswalk
-
     aioe = pd.read_excel(_source_path("felten-aioe", "AIOE_DataAppendix.xlsx"), sheet_name="Appendix A")
     lm = pd.read_excel(_source_path("felten-aioe", "Language Modeling AIOE and AIIE.xlsx"), sheet_name="LM AIOE")
     elo = pd.read_csv(_source_path("eloundou-gpts", "occ_level.csv"), dtype={"O*NET-SOC Code": str, "Title": str})
@@ -344,8 +304,6 @@ def build_soc_scores() -> pd.DataFrame:
 
 def build_exposure_indices() -> pd.DataFrame:
     """``exposure_indices``: one row per ISCO-08 unit group × index (ILO native; SOC-based via the crosswalk)."""
-    from analysis.ilo import read_ilo_scores
-
     scores, cw, bls = _read_soc_sources()
     ilo = read_ilo_scores(_source_path("ilo-genai-isco08", "Final_Scores_ISCO08_Gmyrek_et_al_2025.xlsx"))
     universe = sorted(set(cw["isco08"]) | set(ilo["isco08"]))
@@ -433,8 +391,6 @@ class _TextTolerantSchema:
 
 
 def _processed_tables() -> list:
-    from analysis.process import Table
-
     sources = ("ilo-genai-isco08", "felten-aioe", "eloundou-gpts", "ibs-crosswalk-soc10-isco08", "bls-oews-2021")
     return [
         Table("exposure_indices", build_exposure_indices, sources, _TextTolerantSchema(INDICES_SCHEMA),
@@ -474,22 +430,18 @@ def _processed_tables() -> list:
     ]
 
 
-#: Collected by ``analysis.process.all_tables`` (listed in its ``EXTRA_TABLE_MODULES``).
-PROCESSED_TABLES = _processed_tables()
+#: Extra processed tables, registered with ``analysis.tables.process`` (built by ``python -m analysis process``).
+PROCESSED_TABLES = process.declare(_processed_tables())
 
 
 # ---------------------------------------------------------------------------------------------- loading
 def load_indices() -> pd.DataFrame:
     """The ``exposure_indices`` table with numeric columns typed (score NaN where missing)."""
-    from analysis import process
-
     return _typed_from_text(process.load("exposure_indices"), INDICES_SCHEMA)
 
 
 def load_soc_scores() -> pd.DataFrame:
     """The ``exposure_soc_scores`` table, typed."""
-    from analysis import process
-
     return _typed_from_text(process.load("exposure_soc_scores"), SOC_SCORES_SCHEMA)
 
 
@@ -525,16 +477,12 @@ def to_two_digit(scores4: pd.Series, how: Aggregation = "mean") -> pd.DataFrame:
 
 def top_k(top_share: float, n_scored: int) -> int:
     """Number of unit groups the ``gradient`` rule flags for a non-ILO-2025 index: ``top_share`` (0–1) × the
-    index's scored unit groups, rounded half away from zero (:func:`analysis.fmt.round_half_away`)."""
-    from analysis.fmt import round_half_away
-
+    index's scored unit groups, rounded half away from zero (:func:`analysis.core.fmt.round_half_away`)."""
     return int(round_half_away(top_share * n_scored, 0))
 
 
 def ilo_exposed_unit_share(ilo: pd.DataFrame) -> float:
     """Share (0–1) of ILO-scored unit groups in the ILO 2025 gradients 1–4 (the ``gradient`` rule's size)."""
-    from analysis.ilo import is_exposed_gradient
-
     g = ilo[ilo["index_version"] == 2025]["gradient"]
     return float(g.map(is_exposed_gradient).mean())
 
@@ -555,8 +503,6 @@ def exposed_units(scores4: pd.Series, rule: ExposedRule, index: str, threshold: 
       (AIOE, LM-AIOE), whose values have no absolute meaning, the unit group's percentile rank among scored unit
       groups ≥ ``threshold`` (e.g. 0.75 = top quartile).
     """
-    from analysis.ilo import is_exposed_gradient
-
     scored = scores4.dropna()
     if rule == "gradient":
         if index == "ilo2025":
@@ -918,17 +864,14 @@ def crosswalk_losses(indices: pd.DataFrame, soc: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------- names
-#: Geo codes of the LFS tables that :data:`analysis.adoption.COUNTRY_NAMES` does not name.
-EXTRA_GEO_NAMES: dict[str, str] = {"CH": "Switzerland", "IS": "Iceland", "LI": "Liechtenstein", "UK": "United Kingdom",
-                                   "EA21": "Euro area (21)", "EA20": "Euro area (20)", "EA19": "Euro area (19)"}
+#: Geo codes of the LFS tables that :data:`analysis.chapters.adoption.COUNTRY_NAMES` does not name.
+EXTRA_GEO_NAMES: dict[str, str] = codelists.EXTRA_GEO_NAMES  # codelists/countries.csv
 
 
 def country_name(geo: str) -> str:
     """A geo code as readers read it (``"DE"`` → ``"Germany"``, ``"EU27_2020"`` → ``"EU27"``); unknown codes as
     given."""
-    from analysis.adoption import COUNTRY_NAMES
-
-    return COUNTRY_NAMES.get(geo, EXTRA_GEO_NAMES.get(geo, geo))
+    return codelists.COUNTRY_NAMES.get(geo, EXTRA_GEO_NAMES.get(geo, geo))
 
 
 def short_label(index: str) -> str:
@@ -1015,7 +958,7 @@ FLAG_COUNTS_CAPTION = ("Unit groups each index flags as exposed under the gradie
 
 
 def flag_counts_display(counts: pd.DataFrame, effect: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`index_flag_counts` (and, if given, :func:`tie_effect`) formatted for :func:`analysis.figures.table`,
+    """:func:`index_flag_counts` (and, if given, :func:`tie_effect`) formatted for :func:`analysis.core.figures.table`,
     with the reason each count differs from ILO 2025's: coverage (fewer unit groups scored), ties at the cut-off."""
     base = counts.set_index("index").loc["ilo2025"] if "ilo2025" in set(counts["index"]) else counts.iloc[0]
     why = []
@@ -1172,9 +1115,7 @@ NO_4DIGIT_WEIGHTS = ("not computable: the LFS publishes employment by 2-digit gr
 
 def gradient_flags(scores4: pd.Series, gradients: pd.Series, categories: tuple[str, ...]) -> pd.Series:
     """1.0 where a scored unit group's ILO 2025 category is in ``categories``, 0.0 otherwise, NaN where unscored
-    (``scores4`` NaN). Raises ``ValueError`` for a category not in :data:`analysis.ilo.GRADIENT_ORDER`."""
-    from analysis.ilo import GRADIENT_ORDER
-
+    (``scores4`` NaN). Raises ``ValueError`` for a category not in :data:`analysis.readers.ilo.GRADIENT_ORDER`."""
     unknown = [c for c in categories if c not in GRADIENT_ORDER]
     if unknown:
         raise ValueError(f"unknown ILO category {unknown[0]!r}; expected one of {GRADIENT_ORDER}")
@@ -1207,7 +1148,8 @@ def sensitivity_table(indices: pd.DataFrame, ilo: pd.DataFrame, employment: pd.D
 
 
 def sensitivity_display(table: pd.DataFrame, geo_label: str = "EU") -> pd.DataFrame:
-    """:func:`sensitivity_table` formatted for :func:`analysis.figures.table`: shares through :func:`analysis.fmt.pct`
+    """:func:`sensitivity_table` formatted for :func:`analysis.core.figures.table`: shares through
+    :func:`analysis.core.fmt.pct`
     (``"not computable"`` where missing, never 0), the headline row marked."""
     return pd.DataFrame({
         "Exposed if ILO 2025 category is": table["definition"],
@@ -1254,15 +1196,13 @@ class ChapterInputs:
 
 def load_chapter_inputs() -> ChapterInputs:
     """Read the chapter's processed tables (the only I/O of the chapter)."""
-    from analysis import process
-
     return ChapterInputs(indices=load_indices(), soc=load_soc_scores(), ilo=process.load("exposure_ilo"),
                          employment=process.load("employment_by_occupation"),
                          sector=process.load("employment_by_occupation_sector"))
 
 
 def rule_text(ilo: pd.DataFrame, index: str, exposed: ExposedRule, threshold: float) -> str:
-    """The definition of "exposed" in force, in words (shares through :mod:`analysis.fmt`)."""
+    """The definition of "exposed" in force, in words (shares through :mod:`analysis.core.fmt`)."""
     if exposed == "gradient":
         if index == "ilo2025":
             return "ILO 2025 exposure gradients 1–4"
@@ -1293,8 +1233,6 @@ def intro_texts(inp: ChapterInputs, p: ExposureParams) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------- chapter: occupations
 def gradient_counts(ilo: pd.DataFrame) -> pd.DataFrame:
     """ILO 2025 unit groups per category (``gradient``, ``unit_groups``, ``exposed`` bool), least exposed first."""
-    from analysis.ilo import GRADIENT_ORDER, is_exposed_gradient
-
     g = ilo[ilo["index_version"] == 2025]["gradient"]
     counts = g.value_counts().reindex(GRADIENT_ORDER, fill_value=0)
     return pd.DataFrame({"gradient": GRADIENT_ORDER, "unit_groups": counts.to_numpy().astype("int64"),
@@ -1568,7 +1506,7 @@ def alt_correlations(corr: pd.DataFrame) -> str:
 
 
 def index_table_display(by_index: pd.DataFrame) -> pd.DataFrame:
-    """:func:`headline_by_index` rows formatted for :func:`analysis.figures.table` (mean score 3 decimals in the
+    """:func:`headline_by_index` rows formatted for :func:`analysis.core.figures.table` (mean score 3 decimals in the
     index's unit, shares 1 decimal, thousands without decimals)."""
     return pd.DataFrame({
         "Index": by_index["label"],
@@ -1616,7 +1554,7 @@ def crosswalk_texts(losses: pd.DataFrame, indices: pd.DataFrame, emp2: pd.Series
 
 
 def losses_display(losses: pd.DataFrame) -> pd.DataFrame:
-    """:func:`crosswalk_losses` formatted for :func:`analysis.figures.table` ("—" where a count does not apply)."""
+    """:func:`crosswalk_losses` formatted for :func:`analysis.core.figures.table` ("—" where a count does not apply)."""
     soc = losses["soc_in_source"] > 0
     def cnt(col: str) -> list[str]:
         return [fmt.count(v) if s else "—" for v, s in zip(losses[col], soc, strict=True)]
@@ -1669,8 +1607,6 @@ def alt_teachers(teachers: pd.DataFrame) -> str:
 # ---------------------------------------------------------------------------------------------- chapter: charts
 def _highlight_colors(geos: pd.Series, geo: str) -> list[str]:
     """Bar colours: the page's country orange, the EU black, others blue (the names carry the same information)."""
-    from analysis.figures import PALETTE
-
     return [PALETTE[1] if g == geo else ("#333333" if g == EU_AGGREGATE else PALETTE[0]) for g in geos]
 
 
@@ -1711,7 +1647,6 @@ def chart_sectors(plot: pd.DataFrame, title: str):
     the 2-digit sensitivity (:func:`sector_sensitivity` rows)."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
 
     fig, ax = plt.subplots(figsize=(8, 6.5))
     ax.barh(range(len(plot)), plot["exposed_pct"], color=[PALETTE[1] if s else PALETTE[0] for s in plot["strategy"]],
@@ -1753,7 +1688,6 @@ def chart_teachers(teachers: pd.DataFrame, title: str):
     the JRC claim's mark dashed."""
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PALETTE
 
     t2 = teachers[teachers["unit"] == TEACHERS_2DIGIT].reset_index(drop=True)
     t4 = teachers[teachers["unit"] != TEACHERS_2DIGIT]

@@ -15,9 +15,13 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import config, eurostat
-from analysis.sources import load_registry, raw_path, read_provenance, verified_raw
-from analysis.storage import atomic_write_bytes, csv_bytes, json_text, sha256_bytes
+from analysis.core import config
+from analysis.core.cache import table_key
+from analysis.core.storage import atomic_write_bytes, csv_bytes, json_text, remove_stale_temporaries, sha256_bytes
+from analysis.readers import annexes, eurostat
+from analysis.readers.annexes import load_actions, load_dialogues
+from analysis.readers.ilo import ILO_SCHEMA, read_ilo_scores
+from analysis.readers.sources import load_registry, raw_path, read_provenance, verified_raw
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Table:
 
 def _file(source_id: str, index: int = 0) -> tuple[Path, str]:
     """Path and declared format of a fetched file, verified to be the file ``fetch`` verified (raises
-    :class:`~analysis.sources.FetchError` naming the fix if it was never fetched, or was changed since)."""
+    :class:`~analysis.readers.sources.FetchError` naming the fix if it was never fetched, or was changed since)."""
     f = load_registry().get(source_id).files[index]
     return verified_raw(source_id, f.name), f.format
 
@@ -173,40 +177,28 @@ EMP_SECTOR_SCHEMA = pa.DataFrameSchema(
 
 # ---------------------------------------------------------------- exposure (ILO)
 def build_exposure_ilo() -> pd.DataFrame:
-    from analysis.ilo import read_ilo_scores
-
     path, _ = _file("ilo-genai-isco08")
     return read_ilo_scores(path)
 
 
 def _exposure_schema() -> pa.DataFrameSchema:
-    from analysis.ilo import ILO_SCHEMA
-
     return ILO_SCHEMA
 
 
 # ---------------------------------------------------------------- annexes
 def build_dialogues() -> pd.DataFrame:
-    from analysis.annexes import load_dialogues
-
     return load_dialogues()
 
 
 def build_actions() -> pd.DataFrame:
-    from analysis.annexes import load_actions
-
     return load_actions()
 
 
 def _annex_schema(name: str) -> pa.DataFrameSchema:
-    from analysis import annexes
-
     return getattr(annexes, name)
 
 
 def _annex_loader(name: str) -> Callable[[Path], pd.DataFrame]:
-    from analysis import annexes
-
     return getattr(annexes, name)
 
 
@@ -277,24 +269,23 @@ TABLES: list[Table] = [
 ]
 
 
-#: Domain modules that may declare more processed tables in a ``PROCESSED_TABLES`` list.
-EXTRA_TABLE_MODULES = ("analysis.adoption", "analysis.dialogues", "analysis.exposure")
+#: Tables declared by the chapter modules (their ``PROCESSED_TABLES = process.declare([...])``), in import order.
+_DECLARED: dict[str, Table] = {}
+
+
+def declare(tables: list[Table]) -> list[Table]:
+    """Register the processed tables a chapter module declares; returns them (``PROCESSED_TABLES``).
+
+    A chapter's tables are known once its module is imported: the ``process`` command imports every chapter
+    module first (``analysis.chapters.registry.load_all``)."""
+    for table in tables:
+        _DECLARED[table.name] = table
+    return list(tables)
 
 
 def all_tables() -> list[Table]:
-    """The foundation's tables, then those declared by the chapters' modules (in that order)."""
-    import importlib
-
-    tables = list(TABLES)
-    for mod in EXTRA_TABLE_MODULES:
-        try:
-            module = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
-            continue
-        tables += list(getattr(module, "PROCESSED_TABLES", []))
-    return tables
+    """The foundation's tables, then those declared by the chapter modules imported so far."""
+    return [*TABLES, *(t for name, t in _DECLARED.items() if name not in {f.name for f in TABLES})]
 
 
 def table_names() -> list[str]:
@@ -305,7 +296,8 @@ def get_table(name: str) -> Table:
     for t in all_tables():
         if t.name == name:
             return t
-    raise KeyError(f"unknown processed table {name!r}; known: {', '.join(table_names())}")
+    raise KeyError(f"unknown processed table {name!r}; known: {', '.join(table_names())} (a chapter's tables are "
+                   "known once its module is imported: analysis.chapters.registry.load_all())")
 
 
 def _sort(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
@@ -370,7 +362,7 @@ def build_table(table: Table, key: str = "") -> tuple[bytes, bytes]:
         "missing_values": {c: int(frame[c].isna().sum()) for c in frame.columns if frame[c].isna().any()},
         "sha256": sha256_bytes(data),
         "sources": _sources_meta(table),
-        "built_by": f"analysis.process ({table.build.__module__}.{table.build.__name__})",
+        "built_by": f"analysis.tables.process ({table.build.__module__}.{table.build.__name__})",
         "build_key": key,
     }
     return data, json_text(meta).encode("utf-8")
@@ -380,9 +372,6 @@ def process(names: list[str] | None = None, log=print, force: bool = False) -> d
     """Build every (or the named) processed table; validate all, then write all atomically.
 
     A table whose raw inputs and code are unchanged since it was written is skipped (``force`` rebuilds)."""
-    from analysis.cache import table_key
-    from analysis.storage import remove_stale_temporaries
-
     for stale in remove_stale_temporaries(config.processed_dir()):
         log(f"removed {stale.name}, left by an interrupted build")
     chosen = [get_table(n) for n in names] if names else all_tables()
@@ -390,7 +379,7 @@ def process(names: list[str] | None = None, log=print, force: bool = False) -> d
     for sid in sorted({sid for t in chosen for sid in t.sources}):  # what is read is what was verified
         for f in registry.get(sid).files:
             verified_raw(sid, f.name)
-    keys = {t.name: table_key(table_inputs(t)) for t in chosen}
+    keys = {t.name: table_key(table_inputs(t), [t.build.__module__]) for t in chosen}
     todo = [t for t in chosen if force or not is_current(t, keys[t.name])]
     for t in chosen:
         if t not in todo:

@@ -21,11 +21,15 @@ COVERAGE_TABLES: dict[str, str] = {
 }
 
 
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
+NOTEBOOK = "data_coverage"
+
+
 @register
 class CoverageParams(NotebookParams):
     """Parameters of ``notebooks/data_coverage.ipynb``."""
 
-    notebook: ClassVar[str] = "data_coverage"
+    notebook: ClassVar[str] = NOTEBOOK
     table: Literal["ai_adoption", "employment_by_occupation", "employment_by_occupation_sector"] = "ai_adoption"
 
     def input_tables(self) -> tuple[str, ...]:

@@ -31,8 +31,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis import config
-from analysis.storage import atomic_write_bytes, atomic_write_json, atomic_write_text, sha256_file
+from analysis.core import config
+from analysis.core.storage import atomic_write_bytes, atomic_write_json, atomic_write_text, sha256_file
+from analysis.readers import eurostat
 
 FileFormat = Literal[
     "eurostat-tsv", "eurostat-sdmx-csv", "eurostat-extract-xlsx", "tidy-csv", "labels-csv",
@@ -237,8 +238,6 @@ def check_format(path: Path, fmt: str, content_type: str = "") -> None:
     else:
         kind = "a Eurostat TSV" if fmt == "eurostat-tsv" else "a CSV"
     try:
-        from analysis import eurostat
-
         if kind == "a Eurostat TSV":
             if b"\t" not in first or b"\\" not in first:
                 raise ValueError("its first line is not a Eurostat header such as 'freq,geo\\TIME_PERIOD<TAB>2024'")

@@ -3,7 +3,7 @@ chapters compute for all of them — AI use by size class of enterprise, the SME
 technologies used, and the exposure of employment to generative AI — against the EU27, with what is missing.
 
 The tables are built by small pure functions on the frames of :class:`ProfileInputs`, reusing
-:mod:`analysis.adoption` and :mod:`analysis.exposure` (the same definitions as the chapters).
+:mod:`analysis.chapters.adoption` and :mod:`analysis.chapters.exposure` (the same definitions as the chapters).
 
 Units used throughout:
 
@@ -28,11 +28,13 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from analysis import adoption as ad
-from analysis import exposure as ex
-from analysis import fmt as nf
-from analysis.coverage import describe_flag
-from analysis.params import NotebookParams, ParameterError, choice_error, register
+from analysis.chapters import adoption as ad
+from analysis.chapters import exposure as ex
+from analysis.chapters.coverage import describe_flag
+from analysis.chapters.params import NotebookParams, ParameterError, choice_error, register
+from analysis.core import figures
+from analysis.core import fmt as nf
+from analysis.tables import process
 
 EU = "EU27_2020"
 #: The member states in Eurostat's protocol order (the order of the countries' names in their own languages).
@@ -67,7 +69,7 @@ STATUSES: tuple[str, ...] = ("available", "partly available", NOT_AVAILABLE)
 
 def country_name(geo: str) -> str:
     """English name of a profile geo (``EL`` → Greece, ``EU27_2020`` → European Union); other Eurostat codes get
-    :func:`analysis.adoption.label` (``NO`` → Norway), unknown codes are returned as they are."""
+    :func:`analysis.chapters.adoption.label` (``NO`` → Norway), unknown codes are returned as they are."""
     return COUNTRY_NAMES.get(geo) or ad.label(geo)
 
 
@@ -92,13 +94,17 @@ def reference_for(geo: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------ parameters
+#: The notebook this chapter module serves (read by ``analysis.chapters.registry``: the one place it is named here).
+NOTEBOOK = "country_profile"
+
+
 @register
 class ProfileParams(NotebookParams):
     """Parameters of ``notebooks/country_profile.ipynb``: ``geo`` = ``EU27_2020`` or a member state's Eurostat
     code (``EL`` for Greece). Checked against the list of profile geos, not against the data: a member state with
     missing data still gets a page that says what is missing."""
 
-    notebook: ClassVar[str] = "country_profile"
+    notebook: ClassVar[str] = NOTEBOOK
     reads: ClassVar[tuple[str, ...]] = ("ai_adoption", "employment_by_occupation", "exposure_ilo",
                                         "exposure_indices")
     geo: str = EU
@@ -127,8 +133,6 @@ class ProfileInputs:
 
 def load_inputs() -> ProfileInputs:
     """Read the processed tables of :attr:`ProfileParams.reads` (the only I/O of this module)."""
-    from analysis import process
-
     view = ex.prepare_index(ex.load_indices(), process.load("exposure_ilo"), EXPOSURE_INDEX, EXPOSED_RULE)
     return ProfileInputs(adoption=ad.load_adoption(), employment=process.load("employment_by_occupation"),
                          view=view)
@@ -136,7 +140,7 @@ def load_inputs() -> ProfileInputs:
 
 # ------------------------------------------------------------------------------------------------ text helpers
 def num(x: float, digits: int = 1) -> str:
-    """``x`` rounded half away from zero (:func:`analysis.adoption.fmt`: 19.95 → ``"20.0"``), or ``"not
+    """``x`` rounded half away from zero (:func:`analysis.chapters.adoption.fmt`: 19.95 → ``"20.0"``), or ``"not
     available"`` for NaN."""
     return NOT_AVAILABLE if x is None or pd.isna(x) else ad.fmt(x, digits)
 
@@ -212,7 +216,8 @@ def size_profile(frame: pd.DataFrame, geo: str, year: int | None, reference: str
                  indicator: str = INDICATOR) -> pd.DataFrame:
     """Share of enterprises using ``indicator`` (percent of the size class) by size class in ``year``, for
     ``geo`` and ``reference``. Columns: size_class, label, value, flag, ref_value, ref_flag, diff_pp (percentage
-    points, geo − reference). One row per class of :data:`analysis.adoption.SIZE_CLASSES`, NaN where missing."""
+    points, geo − reference). One row per class of :data:`analysis.chapters.adoption.SIZE_CLASSES`, NaN where
+    missing."""
     rows = [{"size_class": sc, "label": ad.label(sc), **_pair(frame, indicator, geo, reference, sc, year)}
             for sc in ad.SIZE_CLASSES]
     return pd.DataFrame(rows, columns=["size_class", "label", "value", "flag", "ref_value", "ref_flag", "diff_pp"])
@@ -343,7 +348,7 @@ def barrier_status(frame: pd.DataFrame, geo: str, year: int | None) -> tuple[str
 def exposure_profile(employment: pd.DataFrame, view: ex.IndexView, geo: str, reference: str | None = EU,
                      year: int | None = None, coverage_min: float = COVERAGE_MIN) -> pd.DataFrame:
     """Employment-weighted exposure of ``geo`` and ``reference`` in ``year`` (default: the latest LFS year),
-    computed as in the labour chapter (:func:`analysis.exposure.weighted_exposure`, every 2-digit group of that
+    computed as in the labour chapter (:func:`analysis.chapters.exposure.weighted_exposure`, every 2-digit group of that
     year expected).
 
     One row per role (``country``, then ``reference`` unless None): role, geo, year, mean_score (0-1),
@@ -579,7 +584,7 @@ def _status(n_have: int, n_all: int) -> str:
 
 
 def flag_counts(frame: pd.DataFrame, value: str, source: str) -> pd.DataFrame:
-    """Rows per flag as published (non-empty), with its meaning (:func:`analysis.coverage.describe_flag`) and
+    """Rows per flag as published (non-empty), with its meaning (:func:`analysis.chapters.coverage.describe_flag`) and
     how many of them have no value. Columns: source, flag, meaning, values, missing."""
     f = frame.loc[frame["flag"].fillna("") != ""]
     if f.empty:
@@ -745,7 +750,7 @@ def glance(profile: Profile) -> dict[str, str]:
 def target_sentence(frame: pd.DataFrame, geo: str) -> str:
     """AI take-up of ``geo`` (all enterprises and SMEs) against the Digital Decade's 75 % line (Decision (EU)
     2022/2481): the path, the growth needed from the latest year (compound % a year and pp a year) and why the
-    series does not measure the target (:func:`analysis.adoption.target_sentence`); the EU's need beside it."""
+    series does not measure the target (:func:`analysis.chapters.adoption.target_sentence`); the EU's need beside it."""
     out = ad.target_sentence(ad.target_path(frame, geo), geo, frame)
     if reference_for(geo) is None:
         return out
@@ -771,12 +776,12 @@ def reference_text(has_reference: bool) -> str:
 
 # ------------------------------------------------------------------------------------------------ tables
 def items_table(gaps: DataGaps) -> pd.DataFrame:
-    """The data-gaps items for :func:`analysis.figures.table` (text already)."""
+    """The data-gaps items for :func:`analysis.core.figures.table` (text already)."""
     return gaps.items.rename(columns={"item": "Item", "status": "Status", "detail": "Detail"})
 
 
 def flags_table(gaps: DataGaps) -> pd.DataFrame:
-    """The flag counts for :func:`analysis.figures.table`, counts as text."""
+    """The flag counts for :func:`analysis.core.figures.table`, counts as text."""
     f = gaps.flags.rename(columns={"source": "Source", "flag": "Flag", "meaning": "Meaning",
                                    "values": "Flagged values", "missing": "Of which without a value"})
     for c in ("Flagged values", "Of which without a value"):
@@ -786,7 +791,7 @@ def flags_table(gaps: DataGaps) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------------ figures
 # Each ``figure_*`` draws one figure of the profile and returns (figure, plotted data, keyword arguments of
-# :func:`analysis.figures.publish` including the alt text generated from the plotted data); None when there is
+# :func:`analysis.core.figures.publish` including the alt text generated from the plotted data); None when there is
 # nothing to draw (the section's sentence then says what is not available).
 def _wrap(ax, text: str) -> None:  # noqa: ANN001
     import textwrap
@@ -796,8 +801,6 @@ def _wrap(ax, text: str) -> None:  # noqa: ANN001
 
 
 def _colours(has_reference: bool) -> tuple[str, str]:
-    from analysis import figures
-
     return (figures.PALETTE[1] if has_reference else figures.PALETTE[0]), figures.PALETTE[0]
 
 

@@ -29,7 +29,8 @@ import openpyxl
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.eurostat import EurostatFormatError, split_value_flag
+from analysis.core import codelists
+from analysis.readers.eurostat_cells import EurostatFormatError, split_value_flag
 
 #: Sheets of a custom extract that hold no data.
 META_SHEETS: frozenset[str] = frozenset({"Summary", "Structure"})
@@ -44,65 +45,12 @@ DIMENSION_COLUMNS: dict[str, str] = {
     "Unit of measure": "unit",
 }
 
-NACE_R2_SECTIONS: dict[str, str] = {
-    "Total - all NACE activities": "TOTAL",
-    "Agriculture, forestry and fishing": "A",
-    "Mining and quarrying": "B",
-    "Manufacturing": "C",
-    "Electricity, gas, steam and air conditioning supply": "D",
-    "Water supply; sewerage, waste management and remediation activities": "E",
-    "Construction": "F",
-    "Wholesale and retail trade; repair of motor vehicles and motorcycles": "G",
-    "Transportation and storage": "H",
-    "Accommodation and food service activities": "I",
-    "Information and communication": "J",
-    "Financial and insurance activities": "K",
-    "Real estate activities": "L",
-    "Professional, scientific and technical activities": "M",
-    "Administrative and support service activities": "N",
-    "Public administration and defence; compulsory social security": "O",
-    "Education": "P",
-    "Human health and social work activities": "Q",
-    "Arts, entertainment and recreation": "R",
-    "Other service activities": "S",
-    "Activities of households as employers; undifferentiated goods- and services-producing activities of "
-    "households for own use": "T",
-    "Activities of extraterritorial organisations and bodies": "U",
-    "No response": "NRP",
-}
+NACE_R2_SECTIONS: dict[str, str] = codelists.NACE_CODES_BY_LABEL  # codelists/nace_sections.csv
 
-ISCO08_MAJOR_GROUPS: dict[str, str] = {
-    "Total": "TOTAL",
-    "Managers": "OC1",
-    "Professionals": "OC2",
-    "Technicians and associate professionals": "OC3",
-    "Clerical support workers": "OC4",
-    "Service and sales workers": "OC5",
-    "Skilled agricultural, forestry and fishery workers": "OC6",
-    "Craft and related trades workers": "OC7",
-    "Plant and machine operators and assemblers": "OC8",
-    "Elementary occupations": "OC9",
-    "Armed forces occupations": "OC0",
-    "No response": "NRP",
-}
+ISCO08_MAJOR_GROUPS: dict[str, str] = codelists.ISCO_CODES_BY_LABEL  # codelists/isco08.csv
 
 #: Eurostat's English geo labels (and older spellings) → geo codes. Greece is EL, the United Kingdom UK.
-GEO_CODES: dict[str, str] = {
-    "European Union - 27 countries (from 2020)": "EU27_2020",
-    "European Union - 28 countries (2013-2020)": "EU28",
-    "Euro area - 20 countries (from 2023)": "EA20",
-    "Euro area - 19 countries (2015-2022)": "EA19",
-    "Belgium": "BE", "Bulgaria": "BG", "Czechia": "CZ", "Czech Republic": "CZ", "Denmark": "DK",
-    "Germany": "DE", "Germany (until 1990 former territory of the FRG)": "DE", "Estonia": "EE",
-    "Ireland": "IE", "Greece": "EL", "Spain": "ES", "France": "FR", "Croatia": "HR", "Italy": "IT",
-    "Cyprus": "CY", "Latvia": "LV", "Lithuania": "LT", "Luxembourg": "LU", "Hungary": "HU", "Malta": "MT",
-    "Netherlands": "NL", "Austria": "AT", "Poland": "PL", "Portugal": "PT", "Romania": "RO",
-    "Slovenia": "SI", "Slovakia": "SK", "Finland": "FI", "Sweden": "SE",
-    "Iceland": "IS", "Liechtenstein": "LI", "Norway": "NO", "Switzerland": "CH", "United Kingdom": "UK",
-    "Bosnia and Herzegovina": "BA", "Montenegro": "ME", "Moldova": "MD", "North Macedonia": "MK",
-    "Albania": "AL", "Serbia": "RS", "Türkiye": "TR", "Turkey": "TR", "Ukraine": "UA", "Georgia": "GE",
-    "Kosovo*": "XK", "Kosovo (under United Nations Security Council Resolution 1244/99)": "XK",
-}
+GEO_CODES: dict[str, str] = codelists.GEO_CODES  # codelists/geo_labels.csv
 
 #: Position labels → codes, per tidy column. Dimensions missing here keep their labels.
 POSITION_CODES: dict[str, dict[str, str]] = {
@@ -140,7 +88,7 @@ def read_extract(path: Path) -> pd.DataFrame:
     ``unit``, …, as codes where :data:`POSITION_CODES` knows the labels), ``geo`` (code), ``year`` (int),
     ``value`` (float, in the sheet's unit — thousands of persons for ``lfsa_eisn2``; NaN for ``:``) and
     ``flag`` (text, ``""`` when none). Rows in sheet order, then geo order as printed.
-    Raises :class:`~analysis.eurostat.EurostatFormatError` (naming the sheet) on an unexpected layout or label.
+    Raises :class:`~analysis.readers.eurostat.EurostatFormatError` (naming the sheet) on an unexpected layout or label.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Workbook contains no default style")
@@ -252,7 +200,7 @@ def geo_code(label: str, sheet: str = "?") -> str:
         return _GEO_BY_NORMAL_LABEL[_normal(label)]
     except KeyError:
         raise EurostatFormatError(f"sheet {sheet!r}: unknown geo label {label!r}; add it to "
-                                  "analysis._xlsx_extract.GEO_CODES") from None
+                                  "analysis.readers.eurostat_xlsx.GEO_CODES") from None
 
 
 def dimension_column(label: str) -> str:

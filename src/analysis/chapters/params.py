@@ -7,11 +7,13 @@ names the notebook, the parameter and the valid choices. Each notebook's second 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from analysis.chapters import registry
+from analysis.tables.process import table_names
 
 
 class ParameterError(ValueError):
@@ -69,8 +71,8 @@ class NotebookParams(BaseModel):
         """Names of the processed tables this run reads (override when it depends on the parameters)."""
         if self.reads:
             return self.reads
-        from analysis.process import table_names
 
+        registry.load_all()
         return tuple(table_names())
 
 
@@ -83,31 +85,26 @@ def register(model: type[NotebookParams]) -> type[NotebookParams]:
     return model
 
 
-#: Which module declares each notebook's parameter model (imported on demand, so that one chapter's
-#: module cannot break another's runs).
-NOTEBOOK_MODULES: dict[str, str] = {
-    "data_coverage": "analysis.coverage",
-    "sme_adoption_gap": "analysis.adoption",
-    "sector_dialogues": "analysis.dialogues",
-    "labour_exposure": "analysis.exposure",
-    "country_profile": "analysis.profiles",
-    "claims_check": "analysis.claims",
-    "strategy_implications": "analysis.implications",
-}
+def __getattr__(name: str) -> Any:
+    if name == "NOTEBOOK_MODULES":  # derived: notebook → the chapter module that declares ``NOTEBOOK = "..."``
+        return registry.chapter_modules()
+    raise AttributeError(name)
 
 
 def model_for(notebook: str) -> type[NotebookParams]:
-    if notebook not in _REGISTRY and notebook in NOTEBOOK_MODULES:
-        importlib.import_module(NOTEBOOK_MODULES[notebook])
+    """The parameter model of ``notebook``, from its chapter module (imported on demand, so that one chapter's
+    module cannot break another's runs)."""
+    if notebook not in _REGISTRY and notebook in registry.chapter_modules():
+        registry.chapter_module(notebook)
     try:
         return _REGISTRY[notebook]
     except KeyError:
         raise ParameterError(
-            f"unknown notebook {notebook!r}; known: {', '.join(sorted(NOTEBOOK_MODULES))}") from None
+            f"unknown notebook {notebook!r}; known: {', '.join(notebooks())}") from None
 
 
 def notebooks() -> list[str]:
-    return sorted(NOTEBOOK_MODULES)
+    return sorted(registry.chapter_modules())
 
 
 def choice_error(notebook: str, name: str, value: Any, valid: Iterable[Any]) -> ParameterError:

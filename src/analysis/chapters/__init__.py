@@ -1,0 +1,1 @@
+"""Chapters: one module per notebook (parameters, tables read, computations, sentences)."""

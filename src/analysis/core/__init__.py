@@ -1,0 +1,1 @@
+"""Bottom layer: paths, atomic storage, number formatting, figure style, cache keys, codelists."""

@@ -1,0 +1,1 @@
+"""Tables: the processed-table registry, schemas and processing (data/raw -> data/processed)."""
