@@ -5,7 +5,7 @@ line (``python -m analysis sweep … --no-pages``), measured on:
   - the local process pool of 2 (``--executor pool --workers 2``),
   - a local dask cluster of 2 worker processes (``--executor dask --workers 2``),
   - a re-run of the same sweep on the pool (every run skipped: its key is unchanged),
-  - the run pages of the sweep (``analysis.runpages.render_sweep``, one Jupyter Book build).
+  - the run pages of the sweep (``analysis.book.runpages.render_sweep``, one Jupyter Book build).
 For each: wall time, runs per minute, and peak memory (the largest sum of resident memory over the command's
 whole process tree: the CLI, pool processes or dask scheduler/nannies/workers, and the notebook kernels),
 sampled every 0.2 s with psutil.
@@ -35,7 +35,7 @@ YEARS = (2023, 2024, 2025)
 
 
 def member_states() -> list[str]:
-    from analysis.adoption import EU27_MEMBER_STATES
+    from analysis.chapters.adoption import EU27_MEMBER_STATES
 
     return list(EU27_MEMBER_STATES)
 

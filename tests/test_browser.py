@@ -65,7 +65,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def book():
-    from analysis import build
+    from analysis.book import build
 
     b = build.load_book(ROOT / "book" / "runs.yml")
     return b, build.page_paths(b)
@@ -206,7 +206,7 @@ def test_no_debugging_residue(site, browser):
                 found.append(f"{rel}: {what}: …{text[max(0, m.start() - 40):m.end() + 40]}…")
         found += [f"{rel}: table p-value {p}" for p in pvals]
         if index_cells:
-            found.append(f"{rel}: {index_cells} DataFrame index cells (use analysis.figures.table)")
+            found.append(f"{rel}: {index_cells} DataFrame index cells (use analysis.core.figures.table)")
     page.close()
     assert found == []
 
@@ -378,7 +378,7 @@ def _outline_titles(outline) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pdf_file(site):
-    from analysis.pdf import PDF_NAME
+    from analysis.book.pdf import PDF_NAME
 
     path = site[1] / PDF_NAME
     assert path.exists(), "the build writes the PDF edition"
@@ -410,9 +410,9 @@ def test_pdf_holds_every_figure(pdf_file, book, site):
 
 
 def test_pdf_holds_title_page_and_headline_numbers(pdf_file, processed):
-    from analysis import adoption as ad
-    from analysis import fmt
-    from analysis.build import git_commit
+    from analysis.book.build import git_commit
+    from analysis.chapters import adoption as ad
+    from analysis.core import fmt
 
     text = re.sub(r"\s+", " ", _pdf_text(pdf_file))
     assert "Apply AI: the evidence" in text[:2000] and git_commit() in text[:3000]

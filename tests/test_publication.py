@@ -14,7 +14,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import build, coverage, figures, interactive, pdf  # noqa: E402
+from analysis.book import build, pdf  # noqa: E402
+from analysis.chapters import coverage
+from analysis.core import figures, interactive
 
 ROOT = Path(__file__).resolve().parents[1]
 

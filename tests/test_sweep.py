@@ -1,4 +1,4 @@
-"""Parameter sweeps (analysis.sweep), their results table (analysis.results) and the params/sweep commands.
+"""Parameter sweeps (analysis.book.sweep), their results table (analysis.book.results) and the params/sweep commands.
 
 Unit tests use stand-in tasks (no kernels): a task returns a hand-made executed notebook whose glue outputs are
 written the way myst-nb 1.4's ``glue`` writes them. Integration tests (processed tables) run real notebooks on the
@@ -18,8 +18,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import build, config, results, sweep
-from analysis.params import ParameterError, model_for
+from analysis.book import build, results, sweep
+from analysis.chapters.params import ParameterError, model_for
+from analysis.core import config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -303,7 +304,7 @@ def test_params_command_lists_types_defaults_and_valid_values():
 
 @pytest.mark.integration
 def test_params_command_lists_years_present_in_the_data(processed):
-    from analysis import process
+    from analysis.tables import process
 
     years = sorted(int(y) for y in process.load("employment_by_occupation")["year"].unique())
     proc = _cli("params", "labour_exposure")
@@ -356,7 +357,7 @@ def test_dask_cluster_gives_the_same_table_as_the_local_pool(processed, tmp_path
         mine = b[b["run_id"] == r.id].set_index("name")["text"].to_dict()
         assert mine == {k: results._unrepr(v) for k, v in glued.items()}
     # the readable page: glued values filled in
-    from analysis.runpages import EXECUTED
+    from analysis.book.runpages import EXECUTED
 
     pages = tmp_path / "_build" / "sweeps" / "pool" / "html" / "_build" / "html"
     page = pages / EXECUTED / "country_profile__geo-MT.html"

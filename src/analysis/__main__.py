@@ -62,7 +62,7 @@ def cmd_run(args) -> None:
     rel = where.relative_to(config.project_root()) if where.is_relative_to(config.project_root()) else where
     print(f"wrote {rec['output']} ({rec['seconds']} s); figures and their data in {rel}/")
     if not args.no_page:
-        from analysis.runpages import render_run
+        from analysis.book.runpages import render_run
 
         try:
             print(f"page: {render_run(config.project_root() / rec['output'])}")
@@ -71,7 +71,7 @@ def cmd_run(args) -> None:
 
 
 def cmd_sweep(args) -> int:
-    from analysis import sweep
+    from analysis.book import sweep
 
     grid = sweep.parse_grid(args.notebook, [tuple(p) for p in args.p or []])
     runs = sweep.plan(args.notebook, grid, yes=args.yes)  # every combination validated before any run
@@ -85,7 +85,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_params(args) -> None:
-    from analysis.paramdoc import describe
+    from analysis.book.paramdoc import describe
 
     print(describe(args.notebook))
 
@@ -98,7 +98,7 @@ def cmd_render(args) -> None:
 
 
 def cmd_pdf(args) -> None:
-    from analysis.pdf import build_pdf
+    from analysis.book.pdf import build_pdf
 
     build_pdf(force=args.force)
 
@@ -136,7 +136,7 @@ def cmd_build(args) -> None:
         render()
         t_pdf = time.perf_counter()
         if not args.no_pdf:
-            from analysis.pdf import build_pdf
+            from analysis.book.pdf import build_pdf
 
             build_pdf()
     print(f"build finished in {time.perf_counter() - t0:.1f} s (PDF {time.perf_counter() - t_pdf:.1f} s)")
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("tables", nargs="*")
     p.add_argument("--force", action="store_true", help="rebuild tables even when their inputs are unchanged")
     p.set_defaults(func=cmd_process)
-    from analysis.params import notebooks
+    from analysis.chapters.params import notebooks
 
     names = ", ".join(notebooks())
     p = sub.add_parser("run", help="run all notebooks of book/runs.yml, or one notebook with -p name value",

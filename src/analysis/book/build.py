@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from analysis.book import pages
 from analysis.chapters import registry
 from analysis.chapters.params import validate
-from analysis.core import config
+from analysis.core import config, interactive
 from analysis.core.cache import run_key as key
 from analysis.core.envlock import lock_hash
 from analysis.core.storage import atomic_write_json, atomic_write_text, sha256_file, with_path, write_if_changed
@@ -862,8 +862,6 @@ def render_key() -> str:
 def render(log: Callable[[str], None] = print, force: bool = False) -> Path:
     """Build the HTML with Jupyter Book 1 (execution off), warnings as errors. Returns ``_build/html``.
     Skipped when nothing the HTML is made of changed since the last successful render."""
-    from analysis import interactive, pages
-
     book = load_book()
     _check_executed(book)
     prune_ad_hoc_downloads()

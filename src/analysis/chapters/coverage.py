@@ -9,9 +9,9 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 
-from analysis import fmt
-from analysis.eurostat import FLAG_MEANINGS
-from analysis.params import NotebookParams, register
+from analysis.chapters.params import NotebookParams, register
+from analysis.core import fmt
+from analysis.readers.eurostat import FLAG_MEANINGS
 
 #: Tables with ``geo`` and ``year`` columns that the coverage notebook can describe, with their value column.
 COVERAGE_TABLES: dict[str, str] = {

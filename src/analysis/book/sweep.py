@@ -1,22 +1,22 @@
 """Parameter sweeps: one notebook × a grid of parameters, on a local process pool or a ``dask.distributed``
-cluster, with every run's glued values collected into one table (:mod:`analysis.results`).
+cluster, with every run's glued values collected into one table (:mod:`analysis.book.results`).
 
 ``python -m analysis sweep sme_adoption_gap -p geo AT,BE -p year 2023,2024`` runs 4 runs. The steps:
 
 1. :func:`parse_grid` reads ``-p NAME v1,v2`` pairs (``all``: every valid value the parameter model knows,
-   :meth:`analysis.params.NotebookParams.choices`, given the other parameters of the combination);
+   :meth:`analysis.chapters.params.NotebookParams.choices`, given the other parameters of the combination);
 2. :func:`plan` expands the grid and validates every combination against the data before anything runs (a bad
    value: :class:`SweepError` listing the valid ones); refuses an empty grid and, without ``yes``, a grid of
    more than :data:`MAX_RUNS` runs;
 3. :func:`run_sweep` opens the executor (an unreachable scheduler fails here, before anything is written), skips
-   the runs already done with the same key (:func:`analysis.build.run_key`), runs the others (:func:`execute`
+   the runs already done with the same key (:func:`analysis.book.build.run_key`), runs the others (:func:`execute`
    on the worker: the executed notebook comes back as text, so workers need no shared disk), writes each run's
    record as it finishes (a killed sweep resumes where it stopped), retries once a run whose worker died, and
    records a failed run without stopping the others. Then the results table, a summary and the run pages.
 
 Files, under ``_build/sweeps/<name>/``: ``runs/<run id>.ipynb`` (executed), ``runs/<run id>.json`` (record:
 status, key, seconds, error, glued values), ``results.csv`` / ``results.parquet``, ``summary.md``,
-``html/`` (a readable page per run, :mod:`analysis.runpages`).
+``html/`` (a readable page per run, :mod:`analysis.book.runpages`).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis import build, results
-from analysis.params import ParameterError, coerce_cli, model_for, validate
-from analysis.storage import atomic_write_json, atomic_write_text
+from analysis.book import build, results, runpages
+from analysis.chapters.params import ParameterError, coerce_cli, model_for, validate
+from analysis.core.storage import atomic_write_json, atomic_write_text
 
 ALL = "all"
 #: More runs than this need ``--yes``.
@@ -385,8 +385,6 @@ def run_sweep(notebook: str, runs: list[build.Run], *, name: str | None = None, 
     result.outcomes = [outcomes[r.id] for r in runs]
     result.files = write_results(name, notebook, runs, result)
     if pages:
-        from analysis import runpages
-
         try:
             result.files["pages"] = runpages.render_sweep(folder, [r.id for r in runs if outcomes[r.id].status
                                                                    != "failed"])
@@ -416,7 +414,7 @@ def summary_markdown(name: str, notebook: str, runs: list[build.Run], result: Sw
              f"Finished {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}.", "",
              f"Results: `results.csv` / `results.parquet` ({len(frame)} rows: "
              f"{frame['name'].nunique() if len(frame) else 0} glued values × {frame['run_id'].nunique()} runs); "
-             f"in Python: `analysis.results.load({name!r})`.", "",
+             f"in Python: `analysis.book.results.load({name!r})`.", "",
              "| run | " + " | ".join(params) + " | status | seconds | error |",
              "|---|" + "---|" * len(params) + "---|---|---|"]
     for r, o in zip(runs, result.outcomes, strict=True):

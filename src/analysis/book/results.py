@@ -25,8 +25,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import config
-from analysis.storage import atomic_write_bytes, atomic_write_text, csv_bytes
+from analysis.core import config
+from analysis.core.storage import atomic_write_bytes, atomic_write_text, csv_bytes
 
 GLUE_PREFIX = "application/papermill.record/"
 FIXED_COLUMNS = ("sweep", "run_id", "name", "text", "value", "unit", "flags")

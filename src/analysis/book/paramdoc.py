@@ -1,22 +1,19 @@
 """``python -m analysis params [NOTEBOOK]``: each notebook's parameters with type, default and valid values.
 
-Valid values come from the parameter models themselves (:meth:`analysis.params.NotebookParams.choices`, i.e. the
-same checks that validate a run), computed with the other parameters at their defaults: countries are shown with
-their names, years are the years present in the processed data.
+Valid values come from the parameter models themselves (:meth:`analysis.chapters.params.NotebookParams.choices`,
+i.e. the same checks that validate a run), computed with the other parameters at their defaults: countries are
+shown with their names, years are the years present in the processed data.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from analysis.params import ParameterError, _type_name, model_for, notebooks
+from analysis.chapters.params import ParameterError, _type_name, model_for, notebooks
+from analysis.core.codelists import COUNTRY_NAMES
 
 
 def _names() -> dict[str, str]:
-    try:
-        from analysis.adoption import COUNTRY_NAMES
-    except ImportError:  # pragma: no cover - the adoption module is part of the package
-        return {}
     return dict(COUNTRY_NAMES)
 
 

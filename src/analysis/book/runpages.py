@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from analysis import config
-from analysis.build import ADHOC_PREFIX
-from analysis.storage import atomic_write_text, write_if_changed
+from analysis.book.build import ADHOC_PREFIX
+from analysis.core import config
+from analysis.core.storage import atomic_write_text, write_if_changed
 
 EXECUTED = "book/generated/executed"
 

@@ -5,7 +5,7 @@ the same executed notebooks as the site), Debian's chromium opens it through pla
 ``page.pdf(outline=True, tagged=True, display_header_footer=True)``: bookmarks from the headings (one per chapter,
 profile and page), page numbers in the footer, a tagged (accessible) PDF. Before printing, a title page with the
 commit and the data vintages (from ``sources.yml``) is put in front. Figures are the PNGs the site shows, saved at
-:data:`analysis.figures.PRINT_DPI`; interactive charts print their static image. Jupyter Book's own ``pdfhtml``
+:data:`analysis.core.figures.PRINT_DPI`; interactive charts print their static image. Jupyter Book's own ``pdfhtml``
 builder is not used: it downloads a browser.
 """
 
@@ -25,8 +25,10 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from analysis import config
-from analysis.storage import atomic_write_text
+from analysis.book.build import git_commit, render_key
+from analysis.core import config
+from analysis.core.storage import atomic_write_text
+from analysis.readers.sources import load_registry
 
 #: The file name at the site root (kept in step with book/_ext/offline_html.py).
 PDF_NAME = "apply-ai-evidence.pdf"
@@ -84,8 +86,6 @@ def title_page_html(commit: str, built: str, vintages: list[tuple[str, str]]) ->
 
 def data_vintages() -> list[tuple[str, str]]:
     """(source title, vintage) for every source of ``sources.yml``."""
-    from analysis.sources import load_registry
-
     return [(s.title, s.vintage) for s in load_registry().sources]
 
 
@@ -157,15 +157,11 @@ def print_pdf(index: Path, target: Path, commit: str, vintages: list[tuple[str, 
 
 def pdf_key() -> str:
     """What the PDF is made of: the HTML's render key and this module."""
-    from analysis.build import render_key
-
     return hashlib.sha256((render_key() + Path(__file__).read_text(encoding="utf-8")).encode()).hexdigest()
 
 
 def build_pdf(log: Callable[[str], None] = print, force: bool = False, commit: str | None = None) -> Path:
     """Write the PDF edition to the site root (after ``render``). Skipped when nothing it is made of changed."""
-    from analysis.build import git_commit
-
     target = pdf_path()
     key = pdf_key()
     key_file = config.build_dir() / "pdf.key"

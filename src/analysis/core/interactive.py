@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import config
-from analysis.storage import write_if_changed
+from analysis.core import config
+from analysis.core.storage import write_if_changed
 
 #: The bundle's address below the site root (kept in step with book/_ext/offline_html.py).
 BUNDLE_REL = "_vendor/analysis-charts.js"
@@ -66,7 +66,7 @@ def bundle_js() -> str:
 
     body = vlc.javascript_bundle(snippet=_EMBED_SNIPPET)
     return (f"/* Vega, Vega-Lite and Vega-Embed bundled by vl-convert {vlc.__version__} (BSD-3-Clause licences of "
-            f"the Vega projects); written by analysis.interactive. */\n(function () {{\n{body}\n}})();\n")
+            f"the Vega projects); written by analysis.core.interactive. */\n(function () {{\n{body}\n}})();\n")
 
 
 def write_bundle(target: Path | None = None) -> Path:
