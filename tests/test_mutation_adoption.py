@@ -369,3 +369,116 @@ def test_odds_table_orders_member_states_by_name() -> None:
                for sc, v in (("10-249", 10.0), ("GE250", 40.0))])
     t = ad.odds_table(ad.gap_change(f, 2023, 2024), 2023, 2024)
     assert t["Country"].tolist() == ["EU27", "Denmark", "Germany"]
+
+
+# ------------------------------------------------------------------------------------------------ technologies (table)
+def test_technology_gaps_exact_table_for_one_geo_among_several() -> None:
+    f = rows(("E_AI_TTM", "10-249", "AT", 2025, 50.0, ""), ("E_AI_TTM", "GE250", "AT", 2025, 90.0, ""),   # other geo
+             ("E_AI_TTM", "10-249", "BE", 2025, 5.0, "u"), ("E_AI_TTM", "GE250", "BE", 2025, 15.0, ""),
+             ("E_AI_TML", "10-249", "BE", 2025, 2.0, ""), ("E_AI_TML", "GE250", "BE", 2025, 12.0, "b"),
+             ("E_AI_TSR", "10-249", "BE", 2024, 1.0, ""), ("E_AI_TSR", "GE250", "BE", 2024, 9.0, ""))   # other year
+    t = ad.technology_gaps(f, "BE", 2025, technologies=("E_AI_TSR", "E_AI_TTM", "E_AI_TML"))
+    assert t.columns.tolist() == ["indicator", "label", "small", "large", "gap_pp", "ratio", "flags"]
+    assert t.index.tolist() == [0, 1, 2]
+    # TML and TTM both 10 pp: ties by indicator code; TSR not asked in 2025 comes last, empty flags
+    assert t["indicator"].tolist() == ["E_AI_TML", "E_AI_TTM", "E_AI_TSR"]
+    assert t.iloc[1, 1:].tolist() == ["text mining", 5.0, 15.0, 10.0, 3.0, "u"]
+    assert t.iloc[0, 6] == "b" and t.iloc[0, 5] == 6.0
+    assert t.iloc[2, 6] == "" and t.iloc[2, 2:6].isna().all()
+
+
+# ------------------------------------------------------------------------------------------------ ranking
+def _ranking_frame() -> pd.DataFrame:
+    """gap / odds ratio: AT 30 / 6.0; BE 25 / 3.27; BG 18 / 12.25; CY 10 / 1.56; EU27 and Norway not ranked."""
+    out = []
+    for g, s, lg in (("AT", 10.0, 40.0), ("BE", 20.0, 45.0), ("BG", 2.0, 20.0), ("CY", 30.0, 40.0),
+                     ("EU27_2020", 8.0, 40.0), ("NO", 5.0, 60.0)):
+        out += [(T, "10-249", g, 2024, s, ""), (T, "GE250", g, 2024, lg, "")]
+    return rows(*out)
+
+
+def test_ranking_sentence_exact_points_odds_and_rank_correlation() -> None:
+    gaps = ad.size_gap(_ranking_frame(), "10-249", "GE250", T, 2024)
+    # ranks by points AT BE BG CY = 1 2 3 4, by odds 2 3 1 4: Σd² = 6, Spearman 1 − 6·6 / (4·15) = 0.40
+    assert ad.ranking_sentence(gaps, "BE", 2024, "10-249", "GE250") == (
+        "In 2024, among member states, the gap between large (250+) and SMEs (10-249) enterprises was largest in "
+        "Austria (30.0 pp) and smallest in Cyprus (10.0 pp). On the odds scale, the largest odds ratio was "
+        "Bulgaria's (12.3) and the smallest Cyprus's (1.6). The two rankings have a rank correlation of 0.40. "
+        "Belgium ranks 2 of 4 member states by the gap in points.")
+    assert ad.ranking_sentence(gaps, "NO", 2024, "10-249", "GE250").endswith(
+        " Norway is not a member state and is not ranked.")
+    assert ad.ranking_sentence(gaps, "EU27_2020", 2024, "10-249", "GE250").endswith(
+        " The EU27 is not a member state and is not ranked.")
+
+
+def test_ranking_sentence_two_one_and_no_member_states() -> None:
+    gaps = ad.size_gap(_ranking_frame(), "10-249", "GE250", T, 2024)
+    two = gaps.loc[gaps["geo"].isin(["AT", "BE"])]
+    assert ad.ranking_sentence(two, "AT", 2024, "10-249", "GE250") == (
+        "In 2024, among member states, the gap between large (250+) and SMEs (10-249) enterprises was largest in "
+        "Austria (30.0 pp) and smallest in Belgium (25.0 pp). On the odds scale, the largest odds ratio was "
+        "Austria's (6.0) and the smallest Belgium's (3.3). The two rankings have a rank correlation of 1.00. "
+        "Austria ranks 1 of 2 member states by the gap in points.")
+    one = ad.ranking_sentence(gaps.loc[gaps["geo"] == "CY"], "CY", 2024, "10-249", "GE250")
+    assert "odds" not in one and one.endswith("Cyprus ranks 1 of 1 member states by the gap in points.")
+    assert ad.ranking_sentence(gaps.loc[gaps["geo"] == "NO"], "NO", 2024, "10-249", "GE250") == (
+        "No member state has both values in 2024.")
+    assert ad.ranking_title(gaps, 2024, T) == ("2024: large enterprises' lead in any AI technology ranges from 10 pp "
+                                               "(Cyprus) to 30 pp (Austria)")
+
+
+# ------------------------------------------------------------------------------------------------ the panel
+def test_gap_panel_refuses_aggregates_and_duplicate_cells_and_has_columns_when_empty() -> None:
+    f = rows((T, "10-249", "AT", 2024, 10.0, ""), (T, "GE250", "AT", 2024, 40.0, ""),
+             (T, "GE10", "AT", 2024, 12.0, ""), (T, "GE10", "AT", 2024, 13.0, ""))
+    with pytest.raises(ValueError, match=r"^the panel holds countries only; aggregates given: EU27_2020, EA$"):
+        ad.gap_panel(f, geos=("AT", "EU27_2020", "EA"))
+    with pytest.raises(pd.errors.MergeError):                      # two overall values for one country-year
+        ad.gap_panel(f)
+    empty = ad.gap_panel(f, indicator="E_AI_TML")
+    assert empty.empty and empty.columns.tolist() == ["geo", "year", "small", "large", "overall", "gap_pp", "ratio",
+                                                      "flags", "flag_u", "flag_b"]
+
+
+def test_gap_panel_carries_the_flag_of_every_input() -> None:
+    flags = {"AT": ("u", "", ""), "BE": ("", "b", ""), "BG": ("", "", "bu"), "CY": ("", "", "")}
+    f = rows(*[(T, sc, g, 2024, NAN if (g, sc) == ("CY", "GE10") else v, fl[k]) for g, fl in flags.items()
+               for k, (sc, v) in enumerate((("10-249", 10.0), ("GE250", 40.0), ("GE10", 12.0)))])
+    p = ad.gap_panel(f).set_index("geo")
+    assert p.index.tolist() == ["AT", "BE", "BG"]                      # CY: overall missing, dropped
+    assert p["flags"].tolist() == ["u", "b", "bu"]
+    assert p["flag_u"].tolist() == [True, False, True] and p["flag_b"].tolist() == [False, True, True]
+    assert p.columns.tolist()[:5] == ["year", "small", "large", "overall", "gap_pp"]
+
+
+# ------------------------------------------------------------------------------------------------ parameters
+@pytest.fixture
+def params_frame(monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
+    f = rows((T, "10-249", "EU27_2020", 2024, 12.0, ""), (T, "GE250", "EU27_2020", 2024, 41.0, ""),
+             (T, "10-249", "DK", 2023, 14.0, ""), (T, "GE250", "DK", 2023, NAN, "@C"))
+    monkeypatch.setattr(ad, "load_adoption", lambda: f.copy())
+    return f
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"indicator": "E_AI_TML"}, "sme_adoption_gap: parameter indicator='E_AI_TML' is not valid; choose one of: "
+                                "E_AI_TANY"),
+    ({"small": "GE500"}, "sme_adoption_gap: parameter small='GE500' is not valid; choose one of: 10-249, GE250"),
+    ({"geo": "DK"}, "sme_adoption_gap: parameter geo='DK' is not valid; choose one of: EU27_2020"),
+    ({"year": 2023}, "sme_adoption_gap: parameter year=2023 is not valid; choose one of: 2024"),
+])
+def test_params_errors_name_the_notebook(params_frame: pd.DataFrame, values: dict, message: str) -> None:
+    from analysis.params import ParameterError, validate
+
+    with pytest.raises(ParameterError) as err:
+        validate("sme_adoption_gap", values)
+    assert str(err.value) == message
+
+
+def test_resolved_year_without_any_year_says_what_is_missing(params_frame: pd.DataFrame) -> None:
+    from analysis.params import ParameterError, validate
+
+    p = validate("sme_adoption_gap", {"geo": "DK"}, check_data=False)
+    with pytest.raises(ParameterError) as err:
+        p.resolved_year()
+    assert str(err.value) == "sme_adoption_gap: no year with values for E_AI_TANY 10-249 and GE250 in DK"
