@@ -346,3 +346,37 @@ def test_barrier_status() -> None:
                              "CZ, DE, EE, EL, ES, FI, FR,")
     all_members = rows(*[("E_AI_BCST", "GE10", g, 2025, 1.0, "", U) for g in pr.MEMBER_STATES])
     assert pr.barrier_status(all_members, "NO", 2025) == ("not available", "Eurostat publishes them for no survey year")
+
+
+# ------------------------------------------------------------------------------------------------ target, texts
+def test_target_sentence_gives_the_eu_need_from_its_latest_year() -> None:
+    f = rows((T, "GE10", EU, 2023, 8.0, ""), (T, "GE10", EU, 2024, 10.0, ""), (T, "GE10", EU, 2025, 15.0, ""),
+             (T, "10-249", EU, 2025, 70.0, ""), (T, "GE10", "DK", 2025, 42.0, ""))
+    text = pr.target_sentence(f, "DK")
+    assert "isoc_eb_ai holds AI indicators only (1 of them, all on AI)" in text      # the table's own note
+    assert "In Denmark, for all enterprises, AI take-up was 42.0 % in 2025" in text
+    # EU 2025, GE10 (not the SMEs' 70 %): (75 / 15) ** (1 / 5) − 1 = 38.0 %; (75 − 15) / 5 = 12.0 pp
+    assert text.endswith(" For comparison, the EU (15.0 % of all enterprises in 2025) would need 38.0 % a year, or "
+                         "12.0 pp a year.")
+    assert "For comparison" not in pr.target_sentence(f, EU)
+    no_eu = f.loc[f["geo"] != EU]
+    assert pr.target_sentence(no_eu, "DK").endswith(" The EU's path is not available.")
+    zero = f.assign(value=f["value"].where(f["geo"] != EU, 0.0))
+    assert "For comparison" not in pr.target_sentence(zero, "DK")            # no growth rate from 0 %
+    met = f.assign(value=f["value"].where(f["geo"] != EU, 80.0))
+    assert pr.target_sentence(met, "DK").endswith("would need 0.0 % a year, or 0.0 pp a year.")
+
+
+def test_reference_text_and_non_member_message() -> None:
+    from analysis.params import ParameterError, validate
+
+    assert pr.reference_text(True) == "Each value is followed by the EU27's in brackets."
+    assert pr.reference_text(False) == ("The EU27 is the reference of the member-state profiles; its values are "
+                                        "Eurostat's EU27 aggregates, not averages of the countries' values.")
+    try:
+        validate("country_profile", {"geo": "NO"})
+    except ParameterError as err:
+        msg = str(err)
+    assert msg.startswith("country_profile: parameter geo='NO' is not valid; choose one of: EU27_2020, BE, BG,")
+    assert msg.endswith(", SE (NO = Norway is not an EU member state; profiles cover the EU27 and its 27 member "
+                        "states)")
