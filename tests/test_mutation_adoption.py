@@ -482,3 +482,150 @@ def test_resolved_year_without_any_year_says_what_is_missing(params_frame: pd.Da
     with pytest.raises(ParameterError) as err:
         p.resolved_year()
     assert str(err.value) == "sme_adoption_gap: no year with values for E_AI_TANY 10-249 and GE250 in DK"
+
+
+# ------------------------------------------------------------------------------------------------ is it closing?
+def _closing_frame(years: tuple[int, ...] = (2023, 2024, 2025)) -> pd.DataFrame:
+    """Small (10-49) vs large: 10/40 → 20/55 → 30/60 (gap 30 → 35 → 30) in NO, AT, the EU27 and TR; the SMEs
+    (10-249) at 50 % everywhere, so that a comparison of the default classes gives another gap."""
+    vals = {2023: (10.0, 40.0), 2024: (20.0, 55.0), 2025: (30.0, 60.0)}
+    out = []
+    for g in ("NO", "AT", "EU27_2020", "TR"):
+        for y in years:
+            s, lg = vals[y]
+            out += [(T, "10-49", g, y, s, ""), (T, "GE250", g, y, lg, ""), (T, "10-249", g, y, 50.0, "")]
+    return rows(*out)
+
+
+def test_closing_for_a_non_member_uses_its_classes_and_names_it() -> None:
+    c = ad.closing(_closing_frame(), "NO", 2025, small="10-49")
+    assert (c.pair, c.step) == ((2023, 2024), (2024, 2025))
+    ch = c.change.set_index("geo")
+    assert "NO" in ch.index and "EU27_2020" in ch.index and "AT" in ch.index and "TR" not in ch.index
+    assert (ch.loc["NO", "gap_from"], ch.loc["NO", "gap_to"]) == (30.0, 35.0)          # 10-49, not 10-249
+    st = c.step_change.set_index("geo")
+    assert (st.loc["NO", "gap_from"], st.loc["NO", "gap_to"]) == (35.0, 30.0) and "TR" not in st.index
+    assert c.texts["closing"].startswith("Like for like, between 2023 and 2024 (no questionnaire change between "
+                                         "them), the gap of Norway widened in points, from 30.0 to 35.0 pp (+5.0 pp)")
+    assert c.texts["odds"].startswith("The three scales of the gap of Norway, 2023 to 2024: in points it is wider")
+    assert c.texts["break"].startswith("From 2024 to 2025 the gap of Norway went from 35.0 to 30.0 pp")
+
+
+def test_closing_without_a_like_for_like_pair() -> None:
+    c = ad.closing(_closing_frame((2024, 2025)), "NO", 2025, small="10-49")
+    assert c.pair is None and c.change is None and c.step is None and c.step_change is None
+    assert c.texts == {"closing": "Norway has no two survey years up to 2025 without a break between them: no "
+                                  "like-for-like change to show.", "odds": "", "break": ""}
+    same = ad.closing(_closing_frame(), "AT", 2024, small="10-49")
+    assert same.pair == (2023, 2024) and same.step is None and same.texts["break"] == ""
+    assert same.texts["odds"].startswith("The three scales of the gap of Austria")
+
+
+# ------------------------------------------------------------------------------------------------ figures
+def _slopes(within: float = -0.125) -> pd.DataFrame:
+    rows_ = []
+    for sample in ("all years", "2023–2024"):
+        for design, slope in (("pooled", 0.5), ("between", 0.95), ("within", within)):
+            rows_.append({"design": design, "label": ad.DESIGN_LABELS[design], "sample": sample, "slope": slope,
+                          "se": 0.0549, "p_value": 0.04, "ci_low": slope - 0.11, "ci_high": slope + 0.11, "nobs": 4,
+                          "clusters": 2})
+    return pd.DataFrame(rows_)
+
+
+def test_panel_title_exact() -> None:
+    assert ad.panel_title(_slopes()) == ("Between countries the gap is 0.95 pp wider per point of adoption; within "
+                                         "countries (before the break) \u22120.13 pp (SE 0.05)")
+    assert ad.panel_title(_slopes(0.125)).endswith("(before the break) +0.13 pp (SE 0.05)")
+    s = _slopes()
+    s.loc[(s["design"] == "within") & (s["sample"] == "all years"), "slope"] = NAN     # only the last sample counts
+    assert ad.panel_title(s).startswith("Between countries the gap is 0.95 pp")
+    s.loc[s["design"] == "within", "slope"] = NAN
+    assert ad.panel_title(s) == ("Member states: the gap against overall adoption (too few survey years to separate "
+                                 "between and within)")
+    s = _slopes()
+    s.loc[s["design"] == "between", "slope"] = NAN
+    assert ad.panel_title(s).startswith("Member states: the gap against overall adoption")
+
+
+@pytest.fixture
+def agg() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def test_figure_panel_meta_and_between_line(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    panel = pd.DataFrame({"geo": ["AT", "AT", "BE", "BE"], "year": [2023, 2024, 2023, 2024],
+                          "overall": [10.0, 14.0, 30.0, 34.0], "gap_pp": [20.0, 24.0, 40.0, 42.0],
+                          "flags": ["u", "", "", ""]})
+    fig, data, meta = ad.figure_panel(panel, _slopes(), T)
+    assert data is panel
+    assert meta["name"] == "panel-gap-vs-adoption" and meta["unit"] == "percent; percentage points"
+    assert meta["source"] == ad.SOURCE
+    assert meta["notes"] == ("4 country-years, 2 member states. Line: the slope between country means. Flagged values "
+                             ": u = low reliability (AT).")
+    assert meta["alt"].startswith("Scatter plot of the gap against overall adoption, member states by survey year. "
+                                  "Between countries: ")
+    ax = fig.axes[0]
+    # country means AT (12, 22), BE (32, 41); line through the mean (22, 31.5) with the between slope 0.95
+    line = ax.lines[0]
+    assert list(line.get_xdata()) == pytest.approx([12.0, 32.0])
+    assert list(line.get_ydata()) == pytest.approx([22.0, 41.0])
+    assert ax.get_title().startswith("Between countries the gap is 0.95 pp wider")
+    assert ax.get_xlabel() == "overall adoption: % of all enterprises using any AI technology"
+    assert ax.get_ylabel() == "gap, percentage points (large − SMEs)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["2023", "2024", "country mean", "between slope"]
+    plt.close(fig)
+
+
+def test_figure_technologies_meta_annotations_and_title(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    tech = pd.DataFrame({"indicator": ["E_AI_TML", "E_AI_TTM", "E_AI_TSR"],
+                         "label": ["machine learning for data analysis", "text mining", "speech recognition"],
+                         "small": [2.0, 5.0, NAN], "large": [12.0, 15.0, NAN], "gap_pp": [10.0, 10.0, NAN],
+                         "ratio": [6.0, 3.0, NAN], "flags": ["b", "u", ""]})
+    fig, data, meta = ad.figure_technologies(tech, "BE", 2025, "10-249", "GE250")
+    assert data["indicator"].tolist() == ["E_AI_TML", "E_AI_TTM"] and data.index.tolist() == [0, 1]
+    assert meta["name"] == "technology-gaps" and meta["unit"] == "% of enterprises; percentage points"
+    assert meta["notes"] == ("Technologies ranked by gap in points; in brackets: ratio large / SMEs. Generating "
+                             "pictures, video, sound (E_AI_TPVSG) is asked from 2025 only. Flagged values [in "
+                             "brackets]: b = break in time series (E_AI_TML); u = low reliability (E_AI_TTM).")
+    assert meta["alt"] == ("Bar chart: gap in percentage points between large enterprises and SMEs by AI technology, "
+                           "Belgium, 2025. machine learning for data analysis 10.0 pp (b); text mining 10.0 pp (u).")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["+10.0 pp (×3.0) [u]", "+10.0 pp (×6.0) [b]"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["text mining", "machine learning for data analysis"]
+    assert ax.get_title().replace("\n", " ") == ("Belgium, 2025: machine learning for data analysis carries the widest "
+                                                 "size gap (10.0 pp)")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["SMEs (10-249)", "large (250+)"]
+    assert ax.get_xlabel() == "% of enterprises of the size class"
+    plt.close(fig)
+
+
+def test_figure_barriers_meta_hatching_and_title(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    f = _barrier_frame()
+    res = ad.barriers(f, "AT", 2024)
+    fig, data, meta = ad.figure_barriers(f, res, "A note.")
+    assert data is res.table
+    assert meta["name"] == "barriers"
+    assert meta["unit"] == "% of enterprises that considered using AI but do not use it (PC_ENT_AI_EC)"
+    assert meta["notes"].startswith("A note. Not published for Belgium, Bulgaria, ")
+    assert meta["notes"].endswith("Slovenia, Slovakia. Each class has its own denominator. Flagged values (hatched): "
+                                  "u = low reliability (GE250).")
+    assert meta["alt"].startswith("Bar chart: reasons for not using AI, share of all enterprises that considered it, "
+                                  "Austria, 2024. lack of relevant expertise 48.0 %; costs seem too high 38.0 %; "
+                                  "incompatible with existing systems not available; ")
+    ax = fig.axes[0]
+    assert ax.get_title().replace("\n", " ") == ("Austria, 2024: 'lack of relevant expertise' is the barrier cited "
+                                                 "most often (48 %)")
+    assert sum(p.get_hatch() == "//" for p in ax.patches) == 1
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["small (10-49)", "medium (50-249)", "large (250+)"]
+    assert ax.get_yticklabels()[0].get_text() == "lack of relevant expertise"
+    assert ad.figure_barriers(f, res, "")[2]["notes"].startswith("Not published for Belgium")
+    plt.close("all")
