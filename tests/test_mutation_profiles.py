@@ -380,3 +380,40 @@ def test_reference_text_and_non_member_message() -> None:
     assert msg.startswith("country_profile: parameter geo='NO' is not valid; choose one of: EU27_2020, BE, BG,")
     assert msg.endswith(", SE (NO = Norway is not an EU member state; profiles cover the EU27 and its 27 member "
                         "states)")
+
+
+# ------------------------------------------------------------------------------------------------ inputs, years, tables
+def test_load_inputs_reads_the_four_tables(monkeypatch) -> None:  # noqa: ANN001
+    from analysis import adoption as ad
+    from analysis import exposure as ex
+    from analysis import process
+
+    monkeypatch.setattr(ex, "load_indices", lambda: "indices")
+    monkeypatch.setattr(process, "load", lambda name: f"table {name}")
+    monkeypatch.setattr(ex, "prepare_index", lambda *args: args)
+    monkeypatch.setattr(ad, "load_adoption", lambda: "adoption")
+    got = pr.load_inputs()
+    assert got.view == ("indices", "table exposure_ilo", "ilo2025", "gradient")
+    assert got.adoption == "adoption" and got.employment == "table employment_by_occupation"
+
+
+def test_survey_and_latest_year_count_values_not_rows() -> None:
+    f = rows((T, "GE10", "DK", 2023, 1.0, ""), (T, "GE10", "DK", 2024, 2.0, ""), (T, "GE10", "DK", 2025, NAN, "@C"),
+             (T, "GE10", "DK", 2026, 3.0, "", "PC_ENT_AI_EC"), ("E_AI_TTM", "GE10", "DK", 2027, 3.0, ""),
+             (T, "GE10", "SE", 2021, 3.0, ""))
+    assert pr.survey_years(f) == [2021, 2023, 2024]
+    assert pr.latest_year(f) == 2024 and pr.latest_year(f, "E_AI_TTM") == 2027
+    assert pr.latest_year(f, "E_AI_TML") is None
+
+
+def test_items_and_flags_tables() -> None:
+    items = pd.DataFrame({"item": ["AI use"], "status": ["available"], "detail": ["5 of 5"]})
+    flags = pd.DataFrame({"source": ["AI use"], "flag": ["u"], "meaning": ["low reliability"], "values": [1234],
+                          "missing": [0]})
+    gaps = pr.DataGaps(geo="DK", items=items, flags=flags, sentences=["One.", "Two."])
+    assert pr.items_table(gaps).columns.tolist() == ["Item", "Status", "Detail"]
+    assert pr.items_table(gaps).values.tolist() == [["AI use", "available", "5 of 5"]]
+    ft = pr.flags_table(gaps)
+    assert ft.columns.tolist() == ["Source", "Flag", "Meaning", "Flagged values", "Of which without a value"]
+    assert ft.values.tolist() == [["AI use", "u", "low reliability", "1,234", "0"]]
+    assert gaps.text() == "One. Two." and gaps.missing_items == []
