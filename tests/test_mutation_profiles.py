@@ -417,3 +417,23 @@ def test_items_and_flags_tables() -> None:
     assert ft.columns.tolist() == ["Source", "Flag", "Meaning", "Flagged values", "Of which without a value"]
     assert ft.values.tolist() == [["AI use", "u", "low reliability", "1,234", "0"]]
     assert gaps.text() == "One. Two." and gaps.missing_items == []
+
+
+def test_size_texts_on_small_shares_and_the_eu_page() -> None:
+    f = _sizes_frame()
+    f.loc[f["size_class"] == "10-249", "value"] = 0.5           # SMEs at 0.5 %: a ratio exists (0 < 0.5 < 1)
+    text = pr.size_sentence(pr.size_profile(f, "DK", 2025), "DK", 2025)
+    assert "Large enterprises used AI 149.0 times as often as SMEs (EU 110.0 times)" in text
+    eu = pr.size_sentence(pr.size_profile(_sizes_frame(), EU, 2025, reference=None), EU, 2025)
+    assert eu.startswith("In 2025, the share of enterprises using at least one AI technology in the European Union "
+                         "was: all enterprises (10 or more persons employed) 20.0 %; SMEs (10-249) 19.0 %; large "
+                         "enterprises (250 or more) 55.0 %. Large enterprises used AI 2.9 times as often as SMEs;")
+    g = _sizes_frame()
+    g.loc[(g["geo"] == "DK") & (g["size_class"] == "GE10"), "value"] = NAN     # all missing, the classes not
+    assert pr.size_finding(pr.size_profile(g, "DK", 2025), "DK", 2025) == (
+        "Denmark, 2025: large enterprises 74.5 %, SMEs 41.0 %")
+
+
+def test_trend_finding_without_a_change_shows_the_latest_gap() -> None:
+    t = pr.GapTrend(2021, 2024, 21.0, NAN, NAN, 21.0, 28.5, 7.5, 2025, 33.5, 36.0)   # the last comparable gap missing
+    assert pr.trend_finding(t, "DK") == "Denmark: the SME gap was 33.5 pp in 2025; no comparable trend"
