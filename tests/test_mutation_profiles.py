@@ -437,3 +437,14 @@ def test_size_texts_on_small_shares_and_the_eu_page() -> None:
 def test_trend_finding_without_a_change_shows_the_latest_gap() -> None:
     t = pr.GapTrend(2021, 2024, 21.0, NAN, NAN, 21.0, 28.5, 7.5, 2025, 33.5, 36.0)   # the last comparable gap missing
     assert pr.trend_finding(t, "DK") == "Denmark: the SME gap was 33.5 pp in 2025; no comparable trend"
+
+
+def test_flag_counts_types_and_empty_columns() -> None:
+    f = pd.DataFrame({"value": [1.0, NAN], "flag": ["u", "b"]})
+    out = pr.flag_counts(f, "value", "AI use")
+    assert str(out["values"].dtype) == "int64" and str(out["missing"].dtype) == "int64"
+    empty = pr.flag_counts(f.assign(flag=""), "value", "x")
+    assert empty.empty and empty.columns.tolist() == ["source", "flag", "meaning", "values", "missing"]
+    two_missing = _tech().assign(value=[30.8, 11.85, 11.84, NAN, NAN])
+    assert pr.technology_sentence(two_missing, "NL", 2025).endswith(
+        " Not available: image recognition, generating pictures.")
