@@ -402,8 +402,10 @@ def barrier_coverage(frame: pd.DataFrame, unit: str = "PC_ENT_AI_EC",
                      indicators: list[str] | tuple[str, ...] = BARRIERS) -> pd.DataFrame:
     """Number of barrier values present (not missing) by geo × year, in ``unit``; geos absent have no row."""
     sel = frame.loc[frame["indicator"].isin(list(indicators)) & (frame["unit"] == unit)]
+    # fill_value=0: a geo with no row at all in a survey year has 0 values in it (pandas would give NaN and crash
+    # the integer cast)
     return sel.assign(_has=sel["value"].notna()).pivot_table(index="geo", columns="year", values="_has",
-                                                             aggfunc="sum").astype("int64")
+                                                             aggfunc="sum", fill_value=0).astype("int64")
 
 
 def members_without(frame: pd.DataFrame, indicators: list[str] | tuple[str, ...], unit: str) -> list[str]:

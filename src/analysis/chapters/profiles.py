@@ -510,8 +510,11 @@ def technology_sentence(tech: pd.DataFrame, geo: str, year: int | None) -> str:
            f"({with_reference(low['value'], low['ref_value'], has_ref, inner=True)}).")
     if has_ref:
         d = have["diff_pp"].dropna()
-        out += (f" {capitalised(prose)} is above the EU share for {int((d >= LEVEL_PP).sum())} and below it for "
-                f"{int((d <= -LEVEL_PP).sum())} of the {len(d)} technologies with both values.")
+        # the direction of the difference rounded as shown (as :func:`compare`): 11.85 − 11.80 is 0.04999… in binary
+        # floating point but 0.05 in Eurostat's decimals, shown as 0.1 pp and so counted as above
+        signs = [ad.direction(x) for x in d]
+        out += (f" {capitalised(prose)} is above the EU share for {signs.count(1)} and below it for "
+                f"{signs.count(-1)} of the {len(d)} technologies with both values.")
     if missing:
         out += f" Not available: {', '.join(missing)}."
     return out

@@ -1,0 +1,631 @@
+"""Tests written against the survivors of a mutation run of analysis.adoption (issue 16).
+
+Each test runs the package code on a tiny hand-made frame whose expected answer is written by hand (never computed
+with the function under test): boundaries (values on a threshold, a fraction that rounds, a value missing
+everywhere), the direction of every comparison a sentence makes, flags carried from every input, and the
+sentences, tables and figures that had no test at all.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from _frames import ai_rows
+
+from analysis import adoption as ad
+
+NAN = float("nan")
+T = "E_AI_TANY"
+U = "PC_ENT_AI_EC"
+rows = ai_rows
+
+
+# ------------------------------------------------------------------------------------------------ loading
+def test_ai_rows_keeps_only_the_dataset_and_all_activities() -> None:
+    f = rows((T, "GE10", "AT", 2024, 10.0, ""), (T, "GE10", "BE", 2024, 20.0, ""), (T, "GE10", "BG", 2024, 30.0, ""))
+    f.loc[1, "dataset"] = "isoc_eb_ain2"     # the by-activity table
+    f.loc[2, "nace"] = "C10-33"              # manufacturing only
+    out = ad.ai_rows(f)
+    assert out["geo"].tolist() == ["AT"] and out.index.tolist() == [0]
+
+
+def test_load_adoption_reads_the_processed_table_and_returns_a_copy(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from analysis import process
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="ai_adoption.csv does not exist"):
+        ad.load_adoption()
+    (tmp_path / "data" / "processed").mkdir(parents=True)
+    (tmp_path / "data" / "processed" / "ai_adoption.csv").write_text("x\n")
+    f = rows((T, "GE10", "AT", 2024, 10.0, ""), (T, "GE10", "BE", 2024, 20.0, ""))
+    f.loc[1, "dataset"] = "isoc_eb_ain2"
+    asked: list[str] = []
+    monkeypatch.setattr(process, "load", lambda name: asked.append(name) or f.copy())
+    first = ad.load_adoption()
+    assert asked == ["ai_adoption"] and first["geo"].tolist() == ["AT"]
+    first.loc[0, "value"] = -1.0                       # the caller's copy, not the cached frame
+    assert ad.load_adoption().loc[0, "value"] == 10.0
+
+
+def test_aggregates_and_member_states() -> None:
+    assert ad.is_aggregate("EU27_2020") and ad.is_aggregate("EA20") and ad.is_aggregate("EA")
+    assert not ad.is_aggregate("EE") and not ad.is_aggregate("ES") and not ad.is_aggregate("AT")
+    f = rows((T, "GE10", "SE", 2024, 1.0, ""), (T, "GE10", "EU27_2020", 2024, 1.0, ""),
+             (T, "GE10", "NO", 2024, 1.0, ""), (T, "GE10", "AT", 2024, 1.0, ""), (T, "GE10", "AT", 2023, 1.0, ""))
+    assert ad.member_states_in(f) == ["AT", "SE"]
+
+
+def test_label_looks_in_every_table() -> None:
+    assert ad.label("E_AI_TML") == "machine learning for data analysis"
+    assert ad.label("E_AI_BCST") == "costs seem too high"
+    assert ad.label("GE250") == "large (250+)"
+    assert ad.label("EL") == "Greece"
+    assert ad.label("XX") == "XX"
+
+
+# ------------------------------------------------------------------------------------------------ barriers
+def _barrier_frame() -> pd.DataFrame:
+    """AT: values in 2021 and 2024, a row without a value in 2023; EU27: no value in 2021; CZ: rows, no value;
+    FR: no row at all (as Eurostat: CZ FR IE RO publish none)."""
+    out = []
+    for y in (2021, 2023, 2024):
+        out += [("E_AI_BCST", "GE10", "CZ", y, NAN, "", U)]
+        out += [("E_AI_BCST", "GE10", "EU27_2020", y, NAN if y == 2021 else 33.0, "", U)]
+    out += [("E_AI_BCST", "GE10", "AT", 2021, 44.0, "", U), ("E_AI_BCST", "GE10", "AT", 2023, NAN, "", U)]
+    at24 = {"E_AI_BCST": (40.0, 35.0, 30.0, 38.0), "E_AI_BLE": (50.0, 45.0, 20.0, 48.0)}
+    for ind, vals in at24.items():
+        for sc, v in zip(("10-49", "50-249", "GE250", "GE10"), vals, strict=True):
+            out.append((ind, sc, "AT", 2024, v, "u" if (ind, sc) == ("E_AI_BCST", "GE250") else "", U))
+    out.append(("E_AI_BCST", "GE10", "AT", 2024, 99.0, "", "PC_ENT"))      # another unit: ignored
+    out.append(("E_AI_TANY", "GE10", "AT", 2024, 12.0, "", U))            # not a barrier: ignored
+    return rows(*out)
+
+
+def test_barrier_coverage_counts_values_not_rows() -> None:
+    cov = ad.barrier_coverage(_barrier_frame())
+    assert list(cov.index) == ["AT", "CZ", "EU27_2020"] and list(cov.columns) == [2021, 2023, 2024]
+    assert cov.loc["AT"].tolist() == [1, 0, 8]
+    assert cov.loc["CZ"].tolist() == [0, 0, 0]
+    assert cov.loc["EU27_2020"].tolist() == [0, 1, 1]
+
+
+def test_barrier_coverage_of_a_geo_without_rows_in_a_year_is_zero() -> None:
+    # a real bug found by the mutation run: pandas gave NaN for the absent (geo, year) and the integer cast crashed
+    f = rows(("E_AI_BCST", "GE10", "AT", 2023, 5.0, "", U), ("E_AI_BCST", "GE10", "BE", 2024, 6.0, "", U))
+    cov = ad.barrier_coverage(f)
+    assert cov.loc["AT"].tolist() == [1, 0] and cov.loc["BE"].tolist() == [0, 1]
+
+
+def test_members_without_barrier_values() -> None:
+    out = ad.members_without(_barrier_frame(), ad.BARRIERS, U)
+    assert "AT" not in out and "CZ" in out and "FR" in out and len(out) == 26
+    assert out == sorted(out)
+    # a value in another unit does not count
+    assert "AT" in ad.members_without(_barrier_frame(), ("E_AI_TANY",), "PC_ENT")
+
+
+@pytest.mark.parametrize(("geo", "year", "want"), [
+    ("AT", 2024, ("AT", 2024, "")),
+    ("AT", 2023, ("AT", 2021, "No barrier values for Austria in 2023; shown: 2021.")),   # latest earlier year
+    ("AT", 2025, ("AT", 2024, "No barrier values for Austria in 2025; shown: 2024.")),
+    ("AT", 2020, ("AT", 2024, "No barrier values for Austria in 2020; shown: 2024.")),   # none earlier: latest
+    ("FR", 2024, ("EU27_2020", 2024, "Eurostat publishes no barrier data for France; shown: the EU27.")),
+    ("CZ", 2024, ("EU27_2020", 2024, "Eurostat publishes no barrier data for Czechia; shown: the EU27.")),
+    ("CZ", 2021, ("EU27_2020", 2024, "Eurostat publishes no barrier data for Czechia; shown: the EU27. "
+                                     "No barrier values for the EU27 in 2021; shown: 2024.")),
+])
+def test_barrier_choice(geo: str, year: int, want: tuple) -> None:
+    assert ad.barrier_choice(_barrier_frame(), geo, year) == want
+
+
+def test_barrier_sentence_top_reason_cost_and_what_is_not_published() -> None:
+    f = _barrier_frame()
+    res = ad.barriers(f, "AT", 2024)
+    text = ad.barrier_sentence(f, res, note="A note.")
+    assert text.startswith("A note. Among the enterprises of Austria that considered using AI but did not use it "
+                           "in 2024, the reason given most often was 'lack of relevant expertise' (48.0 % of all "
+                           "such enterprises; 50.0 % of small and 20.0 % of large ones). Cost was cited by 40.0 % "
+                           "of small and 30.0 % of large ones. Barrier data (unit: % of enterprises that considered "
+                           "AI but do not use it) are not published for Belgium, Bulgaria, Cyprus, Czechia, ")
+    assert text.endswith("Slovenia, Slovakia; the EU27 values are missing for 2021.")
+    assert "Austria," not in text.split("not published for")[1]
+    assert ad.barrier_sentence(f, res).startswith("Among the enterprises of Austria")
+
+
+def test_barrier_sentence_without_values_and_without_cost() -> None:
+    f = _barrier_frame()
+    assert ad.barrier_sentence(f, ad.barriers(f, "CZ", 2024)) == "No barrier values for Czechia in 2024."
+    assert ad.barrier_sentence(f, ad.barriers(f, "CZ", 2024), "N.") == "N. No barrier values for Czechia in 2024."
+    no_cost = ad.barriers(f, "AT", 2024, indicators=("E_AI_BLE",))
+    text = ad.barrier_sentence(f.loc[f["geo"] != "EU27_2020"], no_cost)
+    assert "Cost was cited" not in text and "'lack of relevant expertise' (48.0 %" in text
+    assert text.endswith("Slovenia, Slovakia.")         # no EU27 row: nothing said missing for it
+
+
+def test_barriers_wide_orders_by_all_enterprises() -> None:
+    res = ad.barriers(_barrier_frame(), "AT", 2024)
+    w = res.wide()
+    assert list(w.columns) == ["10-49", "50-249", "GE250", "GE10"]
+    assert list(w.index[:2]) == ["E_AI_BLE", "E_AI_BCST"]           # 48 > 38 (GE10), although 10-49: 50 > 40
+    assert len(res.missing) == 6 * 4 and ("E_AI_BINC", "GE10") in res.missing
+    assert res.table.loc[res.table["indicator"] == "E_AI_BCST", "flag"].tolist() == ["", "", "u", ""]
+    assert res.table.loc[0, "label"] == "costs seem too high"
+    # without GE10 the first class orders the rows
+    w2 = ad.barriers(_barrier_frame(), "AT", 2024, size_classes=("GE250", "10-49")).wide()
+    assert list(w2.columns) == ["10-49", "GE250"] and list(w2.index[:2]) == ["E_AI_BLE", "E_AI_BCST"]
+
+
+def test_break_list_text() -> None:
+    f = rows((T, "GE10", "NL", 2025, 1.0, "b"), (T, "GE250", "NL", 2025, 1.0, "b"),
+             (T, "10-249", "FR", 2024, 1.0, "b u"), (T, "GE10", "FR", 2023, 1.0, "b"),
+             (T, "GE10", "AT", 2023, 1.0, "u"),                         # not a break
+             ("E_AI_TTM", "GE10", "BE", 2023, 1.0, "b"),                # another indicator
+             (T, "GE10", "DE", 2023, 1.0, "b", U))                      # another unit
+    assert ad.break_list_text(f) == "France 2023, 2024; Netherlands 2025"
+    assert ad.break_list_text(f, "E_AI_TTM") == "Belgium 2023"
+    assert ad.break_list_text(f.loc[f["geo"] == "AT"]) == "none"
+
+
+# ------------------------------------------------------------------------------------------------ technologies
+def test_technology_sentence_points_ratio_and_missing() -> None:
+    tech = pd.DataFrame({
+        "indicator": ["E_AI_TML", "E_AI_TTM", "E_AI_TPVSG"],
+        "label": ["machine learning", "text mining", "pictures"],
+        "small": [2.0, 10.0, NAN], "large": [22.04, 25.0, NAN], "gap_pp": [20.04, 15.0, NAN],
+        "ratio": [11.02, 2.5, NAN], "flags": ["", "", ""]})
+    text = ad.technology_sentence(tech, "NL", 2025)
+    assert text == ("In the Netherlands, 2025, the widest gap in points is in machine learning (20.0 pp: 22.0 % of "
+                    "large enterprises against 2.0 % of SMEs); the widest as a ratio is machine learning (11.0 "
+                    "times). Not available: pictures.")
+    tech.loc[1, "ratio"] = 12.0                        # the ratio ranks differently from the points
+    assert "the widest as a ratio is text mining (12.0 times)" in ad.technology_sentence(tech, "NL", 2025)
+    tech2 = tech.iloc[:2].assign(ratio=NAN)
+    assert ad.technology_sentence(tech2, "AT", 2025).endswith("2.0 % of SMEs).")
+    none = tech.assign(gap_pp=NAN)
+    assert ad.technology_sentence(none, "AT", 2021) == "No technology has both values for Austria in 2021."
+
+
+# ------------------------------------------------------------------------------------------------ panel
+def test_panel_facts_counts_rows_flags_countries_years() -> None:
+    panel = pd.DataFrame({"geo": ["AT", "AT", "BE", "BG"], "year": [2023, 2024, 2024, 2025],
+                          "flag_u": [True, False, True, False], "flag_b": [False, False, False, True]})
+    assert ad.panel_flag_summary(panel) == {"rows": 4, "u_rows": 2, "b_rows": 1, "countries": 3, "years": 3}
+    assert ad.panel_facts(panel) == ("The panel has 4 country-years from 3 member states over 3 survey years; 2 "
+                                     "rows carry a low-reliability (u) flag and 1 a break in series (b).")
+
+
+def test_value_at_refuses_two_rows_for_one_cell() -> None:
+    f = rows((T, "GE10", "AT", 2024, 10.0, ""), (T, "GE10", "AT", 2024, 11.0, ""))
+    with pytest.raises(ValueError, match=r"^2 rows for E_AI_TANY PC_ENT AT GE10 2024; expected one$"):
+        ad.value_at(f, T, "AT", "GE10", 2024)
+    v, fl = ad.value_at(f, T, "AT", "GE10", 2024, unit=U)          # another unit: no row
+    assert math.isnan(v) and fl == ""
+
+
+# ------------------------------------------------------------------------------------------------ trend model
+def _additive_panel() -> pd.DataFrame:
+    """gap = country effect (AT 10, BE 28, BG 5) + year effect (2023 0, 2024 +2, 2025 +3), exactly; unbalanced,
+    so that year means without country effects differ: 2023 (10 + 5) / 2 = 7.5, 2024 (12 + 30) / 2 = 21,
+    2025 (31 + 8) / 2 = 19.5 → year coefficients 13.5 and 12.0."""
+    return pd.DataFrame({"geo": ["AT", "AT", "BE", "BE", "BG", "BG"], "year": [2023, 2024, 2024, 2025, 2023, 2025],
+                         "gap_pp": [10.0, 12.0, 30.0, 31.0, 5.0, 8.0], "ratio": [2.0, 2.0, 3.0, 3.0, 1.0, 1.5]})
+
+
+def test_gap_trend_within_and_pooled_year_effects() -> None:
+    p = _additive_panel()
+    within = ad.year_effects(ad.gap_trend(p))
+    assert list(within.columns[:2]) == ["year", "term"] and within["year"].dtype == np.int64
+    assert within.index.tolist() == [0, 1] and "index" not in within.columns
+    assert within["year"].tolist() == [2024, 2025]
+    assert within["estimate"].tolist() == pytest.approx([2.0, 3.0], abs=1e-9)
+    pooled = ad.year_effects(ad.gap_trend(p, country_effects=False))
+    assert pooled["estimate"].tolist() == pytest.approx([13.5, 12.0], abs=1e-9)
+    assert ad.gap_trend(p, "ratio", country_effects=False).formula == "ratio ~ C(year)"
+    assert ad.gap_trend(p).formula == "gap_pp ~ C(year) + C(geo)"
+
+
+def test_gap_trend_needs_two_years_and_two_are_enough() -> None:
+    p = _additive_panel()
+    two = p.loc[p["year"] < 2025]
+    assert ad.year_effects(ad.gap_trend(two, country_effects=False))["year"].tolist() == [2024]
+    with pytest.raises(ValueError, match="^a trend needs at least two survey years in the panel$"):
+        ad.gap_trend(p.loc[p["year"] == 2024])
+
+
+# ------------------------------------------------------------------------------------------------ strategy
+def _strategy_frame(ge10: float = 13.48, sme: float = 12.55, large: float = 41.17) -> pd.DataFrame:
+    eu = "EU27_2020"
+    return rows((T, "GE10", eu, 2024, ge10, ""), (T, "10-249", eu, 2024, sme, ""), (T, "GE250", eu, 2024, large, ""),
+                (T, "GE10", eu, 2025, 20.0, ""), (T, "10-249", eu, 2025, 19.5, ""),
+                (T, "GE10", eu, 2026, NAN, ""),                               # no value: not the latest year
+                (T, "GE10", "AT", 2024, 50.0, ""), (T, "10-249", "AT", 2024, 50.0, ""),
+                (T, "GE10", "AT", 2027, 50.0, ""),                            # another geo's later year
+                ("E_AI_TTM", "GE10", eu, 2024, 1.0, ""), ("E_AI_TTM", "GE10", eu, 2027, 1.0, ""))
+
+
+def test_strategy_numbers_and_match_on_the_rounding_boundary() -> None:
+    assert ad.strategy_numbers(_strategy_frame()) == {"all": 13.48, "sme": 12.55, "large": 41.17}
+    assert ad.strategy_matches({"all": 13.45, "sme": 12.55, "large": 1.0})      # both round up to the strategy's
+    assert not ad.strategy_matches({"all": 13.44, "sme": 12.6, "large": 1.0})
+    assert not ad.strategy_matches({"all": 13.5, "sme": 12.54999, "large": 1.0})
+    assert not ad.strategy_matches({"all": 13.5, "sme": NAN, "large": 1.0})
+    assert ad.strategy_matches({"all": 13.5, "sme": 12.6, "large": NAN})         # large is not the strategy's
+
+
+def test_strategy_sentence_exact() -> None:
+    text = ad.strategy_sentence(_strategy_frame())
+    assert text == ("The survey of 2024 gives, for the EU27, 13.48 % of all enterprises with 10 or more persons "
+                    "employed and 12.55 % of SMEs (10-249) using at least one AI technology; rounded to one decimal, "
+                    "13.5 % and 12.6 %, the strategy's figures. What the sentence leaves out is the other end: "
+                    "41.17 % of large enterprises, 28.62 pp more than SMEs, or 3.3 times their share. In 2025 the EU "
+                    "shares were 20.00 % (all) and 19.50 % (SMEs), on a questionnaire that counts one more "
+                    "technology (see caveats).")
+
+
+def test_strategy_sentence_mismatch_missing_and_no_break() -> None:
+    text = ad.strategy_sentence(_strategy_frame(ge10=13.44))
+    assert "rounded to one decimal, 13.4 % and 12.6 %, not the strategy's 13.5 % and 12.6 %. What" in text
+    assert ad.strategy_sentence(_strategy_frame(large=NAN)) == (
+        "Eurostat's EU27 shares for 2024 are not all available: the strategy's figures cannot be checked.")
+    f = _strategy_frame()
+    f = f.loc[f["year"] != 2025]
+    assert ad.strategy_sentence(f).endswith("or 3.3 times their share.")
+    # the latest year after the one compared, without the questionnaire change between them: no caveat
+    eu = "EU27_2020"
+    g = rows((T, "GE10", eu, 2023, 8.0, ""), (T, "10-249", eu, 2023, 7.5, ""), (T, "GE250", eu, 2023, 30.0, ""),
+             (T, "GE10", eu, 2024, 13.48, ""), (T, "10-249", eu, 2024, 12.55, ""))
+    assert ad.strategy_sentence(g, 2023).endswith(
+        "not the strategy's 13.5 % and 12.6 %. What the sentence leaves out is the other end: 30.00 % of large "
+        "enterprises, 22.50 pp more than SMEs, or 4.0 times their share. In 2024 the EU shares were 13.48 % (all) "
+        "and 12.55 % (SMEs).")
+
+
+# ------------------------------------------------------------------------------------------------ 2030 target
+def _target_frame() -> pd.DataFrame:
+    return rows((T, "GE10", "AT", 2023, 8.0, ""), (T, "GE10", "AT", 2024, 10.0, ""), (T, "GE10", "AT", 2025, 15.0, ""),
+                (T, "10-249", "AT", 2024, 12.0, ""), (T, "10-249", "AT", 2025, NAN, ""),
+                (T, "GE250", "AT", 2024, 40.0, ""), ("E_AI_TTM", "GE10", "AT", 2024, 1.0, ""))
+
+
+TARGET_HEAD = ("The Digital Decade target is 75 % of enterprises taking up cloud computing, big data and/or AI by "
+               "2030; the series here counts AI alone, so it is not a measure of the target's attainment (an "
+               "enterprise using only cloud services counts towards the target, not here).")
+
+
+def test_target_sentence_exact() -> None:
+    f = _target_frame()
+    path = ad.target_path(f, "AT")
+    assert path["after_break"].tolist() == [False, False, True, False, True]
+    # GE10: (75 / 15) ** (1 / 5) = 1.37973 → 38.0 % a year; (75 − 15) / 5 = 12.0 pp a year.
+    # SMEs: (75 / 12) ** (1 / 6) = 1.35721 → 35.7 % a year; 63 / 6 = 10.5 pp a year.
+    assert ad.target_sentence(path, "AT", f) == (
+        TARGET_HEAD + " isoc_eb_ai holds AI indicators only (2 of them, all on AI): no indicator of cloud, big data "
+        "and/or AI combined, so the target itself cannot be measured here. In Austria, for all enterprises, AI "
+        "take-up went from 8.0 % in 2023 to 15.0 % in 2025; reaching 75 % by 2030 would take 38.0 % a year "
+        "(compound growth of the share) or 12.0 pp a year (straight line); for SMEs, AI take-up was 12.0 % in 2024; "
+        "reaching 75 % by 2030 would take 35.7 % a year (compound growth of the share) or 10.5 pp a year (straight "
+        "line). The 2025 value is on the wider questionnaire (one more AI technology), so the path's last step is "
+        "not like for like.")
+
+
+def test_target_sentence_missing_class_no_break_and_nothing() -> None:
+    f = _target_frame()
+    only_ge10 = ad.target_path(f.loc[(f["size_class"] == "GE10") & (f["year"] < 2025)], "AT")
+    text = ad.target_sentence(only_ge10, "AT")
+    assert text == (TARGET_HEAD + " In Austria, for all enterprises, AI take-up went from 8.0 % in 2023 to 10.0 % in "
+                    "2024; reaching 75 % by 2030 would take 39.9 % a year (compound growth of the share) or 10.8 pp a "
+                    "year (straight line); for SMEs AI take-up is not available.")
+    after = ad.target_path(f.loc[f["year"] == 2025], "AT")              # only the wider questionnaire: no step
+    assert ad.target_sentence(after, "AT").endswith("(straight line); for SMEs AI take-up is not available.")
+    met = ad.target_path(rows((T, "GE10", "AT", 2024, 80.0, "")), "AT")
+    assert "was 80.0 % in 2024; reaching 75 % by 2030 would take 0.0 % a year" in ad.target_sentence(met, "AT")
+    none = ad.target_sentence(ad.target_path(f, "BE"), "BE")
+    assert none == TARGET_HEAD + " AI take-up is not available for Belgium."
+
+
+def test_required_growth_boundaries() -> None:
+    assert ad.required_growth(15.0, 2025) == {"years": 5.0, "cagr_pct": pytest.approx(100 * (5 ** 0.2 - 1)),
+                                              "pp_per_year": 12.0}
+    assert ad.required_growth(75.0, 2025) == {"years": 5.0, "cagr_pct": 0.0, "pp_per_year": 0.0}
+    assert ad.required_growth(0.5, 2029) == {"years": 1.0, "cagr_pct": pytest.approx(14900.0), "pp_per_year": 74.5}
+    for value, year in ((0.0, 2025), (NAN, 2025), (None, 2025), (10.0, 2030), (10.0, 2031)):
+        g = ad.required_growth(value, year)
+        assert set(g) == {"years", "cagr_pct", "pp_per_year"}
+        assert math.isnan(g["cagr_pct"]) and math.isnan(g["pp_per_year"])
+    assert ad.required_growth(10.0, 2031)["years"] == -1.0
+
+
+def test_combined_indicator_note() -> None:
+    f = rows((T, "GE10", "AT", 2024, 1.0, ""), ("E_CC", "GE10", "AT", 2024, 1.0, ""),
+             ("E_BD", "GE10", "AT", 2024, 1.0, ""))
+    assert ad.combined_indicator_note(f) == "The table also holds E_BD, E_CC."
+    assert ad.combined_indicator_note(f.loc[f["indicator"] == T]).startswith("isoc_eb_ai holds AI indicators only "
+                                                                           "(1 of them")
+
+
+# ------------------------------------------------------------------------------------------------ size sentence
+def test_size_sentence_exact_and_reference_rules() -> None:
+    f = rows((T, "10-249", "NL", 2024, 10.0, ""), (T, "GE250", "NL", 2024, 40.0, "u"),
+             (T, "10-249", "EU27_2020", 2024, 20.0, ""), (T, "GE250", "EU27_2020", 2024, 50.0, ""))
+    gaps = ad.size_gap(f, "10-249", "GE250", T, 2024)
+    # NL: odds (40 / 60) / (10 / 90) = 6.0; EU: (50 / 50) / (20 / 80) = 4.0
+    assert ad.size_sentence(gaps, "NL", "EU27_2020", 2024, T, "10-249", "GE250") == (
+        "In the Netherlands, 2024, 40.0 % of large (250+) enterprises and 10.0 % of SMEs (10-249) used any AI "
+        "technology: a gap of 30.0 percentage points, 4.0 times the share, or an odds ratio of 6.0. Eurostat flags "
+        "these values (u). In the EU27 the gap was 30.0 pp (2.5 times; odds ratio 4.0).")
+    own = ad.size_sentence(gaps, "EU27_2020", "EU27_2020", 2024, T, "10-249", "GE250")
+    assert own.endswith("or an odds ratio of 4.0.")
+    no_ref = ad.size_sentence(gaps.loc[gaps["geo"] == "NL"], "NL", "EU27_2020", 2024, T, "10-249", "GE250")
+    assert no_ref.endswith("Eurostat flags these values (u).")
+    assert ad.size_sentence(gaps, "AT", "EU27_2020", 2024, "E_AI_TML", "10-249", "GE250") == (
+        "In Austria, 2024, the gap for machine learning for data analysis is not available (a value is missing).")
+
+
+def test_odds_table_orders_member_states_by_name() -> None:
+    f = rows(*[(T, sc, g, y, v, "") for g in ("DE", "DK", "EU27_2020") for y in (2023, 2024)
+               for sc, v in (("10-249", 10.0), ("GE250", 40.0))])
+    t = ad.odds_table(ad.gap_change(f, 2023, 2024), 2023, 2024)
+    assert t["Country"].tolist() == ["EU27", "Denmark", "Germany"]
+
+
+# ------------------------------------------------------------------------------------------------ technologies (table)
+def test_technology_gaps_exact_table_for_one_geo_among_several() -> None:
+    f = rows(("E_AI_TTM", "10-249", "AT", 2025, 50.0, ""), ("E_AI_TTM", "GE250", "AT", 2025, 90.0, ""),   # other geo
+             ("E_AI_TTM", "10-249", "BE", 2025, 5.0, "u"), ("E_AI_TTM", "GE250", "BE", 2025, 15.0, ""),
+             ("E_AI_TML", "10-249", "BE", 2025, 2.0, ""), ("E_AI_TML", "GE250", "BE", 2025, 12.0, "b"),
+             ("E_AI_TSR", "10-249", "BE", 2024, 1.0, ""), ("E_AI_TSR", "GE250", "BE", 2024, 9.0, ""))   # other year
+    t = ad.technology_gaps(f, "BE", 2025, technologies=("E_AI_TSR", "E_AI_TTM", "E_AI_TML"))
+    assert t.columns.tolist() == ["indicator", "label", "small", "large", "gap_pp", "ratio", "flags"]
+    assert t.index.tolist() == [0, 1, 2]
+    # TML and TTM both 10 pp: ties by indicator code; TSR not asked in 2025 comes last, empty flags
+    assert t["indicator"].tolist() == ["E_AI_TML", "E_AI_TTM", "E_AI_TSR"]
+    assert t.iloc[1, 1:].tolist() == ["text mining", 5.0, 15.0, 10.0, 3.0, "u"]
+    assert t.iloc[0, 6] == "b" and t.iloc[0, 5] == 6.0
+    assert t.iloc[2, 6] == "" and t.iloc[2, 2:6].isna().all()
+
+
+# ------------------------------------------------------------------------------------------------ ranking
+def _ranking_frame() -> pd.DataFrame:
+    """gap / odds ratio: AT 30 / 6.0; BE 25 / 3.27; BG 18 / 12.25; CY 10 / 1.56; EU27 and Norway not ranked."""
+    out = []
+    for g, s, lg in (("AT", 10.0, 40.0), ("BE", 20.0, 45.0), ("BG", 2.0, 20.0), ("CY", 30.0, 40.0),
+                     ("EU27_2020", 8.0, 40.0), ("NO", 5.0, 60.0)):
+        out += [(T, "10-249", g, 2024, s, ""), (T, "GE250", g, 2024, lg, "")]
+    return rows(*out)
+
+
+def test_ranking_sentence_exact_points_odds_and_rank_correlation() -> None:
+    gaps = ad.size_gap(_ranking_frame(), "10-249", "GE250", T, 2024)
+    # ranks by points AT BE BG CY = 1 2 3 4, by odds 2 3 1 4: Σd² = 6, Spearman 1 − 6·6 / (4·15) = 0.40
+    assert ad.ranking_sentence(gaps, "BE", 2024, "10-249", "GE250") == (
+        "In 2024, among member states, the gap between large (250+) and SMEs (10-249) enterprises was largest in "
+        "Austria (30.0 pp) and smallest in Cyprus (10.0 pp). On the odds scale, the largest odds ratio was "
+        "Bulgaria's (12.3) and the smallest Cyprus's (1.6). The two rankings have a rank correlation of 0.40. "
+        "Belgium ranks 2 of 4 member states by the gap in points.")
+    assert ad.ranking_sentence(gaps, "NO", 2024, "10-249", "GE250").endswith(
+        " Norway is not a member state and is not ranked.")
+    assert ad.ranking_sentence(gaps, "EU27_2020", 2024, "10-249", "GE250").endswith(
+        " The EU27 is not a member state and is not ranked.")
+
+
+def test_ranking_sentence_two_one_and_no_member_states() -> None:
+    gaps = ad.size_gap(_ranking_frame(), "10-249", "GE250", T, 2024)
+    two = gaps.loc[gaps["geo"].isin(["AT", "BE"])]
+    assert ad.ranking_sentence(two, "AT", 2024, "10-249", "GE250") == (
+        "In 2024, among member states, the gap between large (250+) and SMEs (10-249) enterprises was largest in "
+        "Austria (30.0 pp) and smallest in Belgium (25.0 pp). On the odds scale, the largest odds ratio was "
+        "Austria's (6.0) and the smallest Belgium's (3.3). The two rankings have a rank correlation of 1.00. "
+        "Austria ranks 1 of 2 member states by the gap in points.")
+    one = ad.ranking_sentence(gaps.loc[gaps["geo"] == "CY"], "CY", 2024, "10-249", "GE250")
+    assert "odds" not in one and one.endswith("Cyprus ranks 1 of 1 member states by the gap in points.")
+    assert ad.ranking_sentence(gaps.loc[gaps["geo"] == "NO"], "NO", 2024, "10-249", "GE250") == (
+        "No member state has both values in 2024.")
+    assert ad.ranking_title(gaps, 2024, T) == ("2024: large enterprises' lead in any AI technology ranges from 10 pp "
+                                               "(Cyprus) to 30 pp (Austria)")
+
+
+# ------------------------------------------------------------------------------------------------ the panel
+def test_gap_panel_refuses_aggregates_and_duplicate_cells_and_has_columns_when_empty() -> None:
+    f = rows((T, "10-249", "AT", 2024, 10.0, ""), (T, "GE250", "AT", 2024, 40.0, ""),
+             (T, "GE10", "AT", 2024, 12.0, ""), (T, "GE10", "AT", 2024, 13.0, ""))
+    with pytest.raises(ValueError, match=r"^the panel holds countries only; aggregates given: EU27_2020, EA$"):
+        ad.gap_panel(f, geos=("AT", "EU27_2020", "EA"))
+    with pytest.raises(pd.errors.MergeError):                      # two overall values for one country-year
+        ad.gap_panel(f)
+    empty = ad.gap_panel(f, indicator="E_AI_TML")
+    assert empty.empty and empty.columns.tolist() == ["geo", "year", "small", "large", "overall", "gap_pp", "ratio",
+                                                      "flags", "flag_u", "flag_b"]
+
+
+def test_gap_panel_carries_the_flag_of_every_input() -> None:
+    flags = {"AT": ("u", "", ""), "BE": ("", "b", ""), "BG": ("", "", "bu"), "CY": ("", "", "")}
+    f = rows(*[(T, sc, g, 2024, NAN if (g, sc) == ("CY", "GE10") else v, fl[k]) for g, fl in flags.items()
+               for k, (sc, v) in enumerate((("10-249", 10.0), ("GE250", 40.0), ("GE10", 12.0)))])
+    p = ad.gap_panel(f).set_index("geo")
+    assert p.index.tolist() == ["AT", "BE", "BG"]                      # CY: overall missing, dropped
+    assert p["flags"].tolist() == ["u", "b", "bu"]
+    assert p["flag_u"].tolist() == [True, False, True] and p["flag_b"].tolist() == [False, True, True]
+    assert p.columns.tolist()[:5] == ["year", "small", "large", "overall", "gap_pp"]
+
+
+# ------------------------------------------------------------------------------------------------ parameters
+@pytest.fixture
+def params_frame(monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
+    f = rows((T, "10-249", "EU27_2020", 2024, 12.0, ""), (T, "GE250", "EU27_2020", 2024, 41.0, ""),
+             (T, "10-249", "DK", 2023, 14.0, ""), (T, "GE250", "DK", 2023, NAN, "@C"))
+    monkeypatch.setattr(ad, "load_adoption", lambda: f.copy())
+    return f
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"indicator": "E_AI_TML"}, "sme_adoption_gap: parameter indicator='E_AI_TML' is not valid; choose one of: "
+                                "E_AI_TANY"),
+    ({"small": "GE500"}, "sme_adoption_gap: parameter small='GE500' is not valid; choose one of: 10-249, GE250"),
+    ({"geo": "DK"}, "sme_adoption_gap: parameter geo='DK' is not valid; choose one of: EU27_2020"),
+    ({"year": 2023}, "sme_adoption_gap: parameter year=2023 is not valid; choose one of: 2024"),
+])
+def test_params_errors_name_the_notebook(params_frame: pd.DataFrame, values: dict, message: str) -> None:
+    from analysis.params import ParameterError, validate
+
+    with pytest.raises(ParameterError) as err:
+        validate("sme_adoption_gap", values)
+    assert str(err.value) == message
+
+
+def test_resolved_year_without_any_year_says_what_is_missing(params_frame: pd.DataFrame) -> None:
+    from analysis.params import ParameterError, validate
+
+    p = validate("sme_adoption_gap", {"geo": "DK"}, check_data=False)
+    with pytest.raises(ParameterError) as err:
+        p.resolved_year()
+    assert str(err.value) == "sme_adoption_gap: no year with values for E_AI_TANY 10-249 and GE250 in DK"
+
+
+# ------------------------------------------------------------------------------------------------ is it closing?
+def _closing_frame(years: tuple[int, ...] = (2023, 2024, 2025)) -> pd.DataFrame:
+    """Small (10-49) vs large: 10/40 → 20/55 → 30/60 (gap 30 → 35 → 30) in NO, AT, the EU27 and TR; the SMEs
+    (10-249) at 50 % everywhere, so that a comparison of the default classes gives another gap."""
+    vals = {2023: (10.0, 40.0), 2024: (20.0, 55.0), 2025: (30.0, 60.0)}
+    out = []
+    for g in ("NO", "AT", "EU27_2020", "TR"):
+        for y in years:
+            s, lg = vals[y]
+            out += [(T, "10-49", g, y, s, ""), (T, "GE250", g, y, lg, ""), (T, "10-249", g, y, 50.0, "")]
+    return rows(*out)
+
+
+def test_closing_for_a_non_member_uses_its_classes_and_names_it() -> None:
+    c = ad.closing(_closing_frame(), "NO", 2025, small="10-49")
+    assert (c.pair, c.step) == ((2023, 2024), (2024, 2025))
+    ch = c.change.set_index("geo")
+    assert "NO" in ch.index and "EU27_2020" in ch.index and "AT" in ch.index and "TR" not in ch.index
+    assert (ch.loc["NO", "gap_from"], ch.loc["NO", "gap_to"]) == (30.0, 35.0)          # 10-49, not 10-249
+    st = c.step_change.set_index("geo")
+    assert (st.loc["NO", "gap_from"], st.loc["NO", "gap_to"]) == (35.0, 30.0) and "TR" not in st.index
+    assert c.texts["closing"].startswith("Like for like, between 2023 and 2024 (no questionnaire change between "
+                                         "them), the gap of Norway widened in points, from 30.0 to 35.0 pp (+5.0 pp)")
+    assert c.texts["odds"].startswith("The three scales of the gap of Norway, 2023 to 2024: in points it is wider")
+    assert c.texts["break"].startswith("From 2024 to 2025 the gap of Norway went from 35.0 to 30.0 pp")
+
+
+def test_closing_without_a_like_for_like_pair() -> None:
+    c = ad.closing(_closing_frame((2024, 2025)), "NO", 2025, small="10-49")
+    assert c.pair is None and c.change is None and c.step is None and c.step_change is None
+    assert c.texts == {"closing": "Norway has no two survey years up to 2025 without a break between them: no "
+                                  "like-for-like change to show.", "odds": "", "break": ""}
+    same = ad.closing(_closing_frame(), "AT", 2024, small="10-49")
+    assert same.pair == (2023, 2024) and same.step is None and same.texts["break"] == ""
+    assert same.texts["odds"].startswith("The three scales of the gap of Austria")
+
+
+# ------------------------------------------------------------------------------------------------ figures
+def _slopes(within: float = -0.125) -> pd.DataFrame:
+    rows_ = []
+    for sample in ("all years", "2023–2024"):
+        for design, slope in (("pooled", 0.5), ("between", 0.95), ("within", within)):
+            rows_.append({"design": design, "label": ad.DESIGN_LABELS[design], "sample": sample, "slope": slope,
+                          "se": 0.0549, "p_value": 0.04, "ci_low": slope - 0.11, "ci_high": slope + 0.11, "nobs": 4,
+                          "clusters": 2})
+    return pd.DataFrame(rows_)
+
+
+def test_panel_title_exact() -> None:
+    assert ad.panel_title(_slopes()) == ("Between countries the gap is 0.95 pp wider per point of adoption; within "
+                                         "countries (before the break) \u22120.13 pp (SE 0.05)")
+    assert ad.panel_title(_slopes(0.125)).endswith("(before the break) +0.13 pp (SE 0.05)")
+    s = _slopes()
+    s.loc[(s["design"] == "within") & (s["sample"] == "all years"), "slope"] = NAN     # only the last sample counts
+    assert ad.panel_title(s).startswith("Between countries the gap is 0.95 pp")
+    s.loc[s["design"] == "within", "slope"] = NAN
+    assert ad.panel_title(s) == ("Member states: the gap against overall adoption (too few survey years to separate "
+                                 "between and within)")
+    s = _slopes()
+    s.loc[s["design"] == "between", "slope"] = NAN
+    assert ad.panel_title(s).startswith("Member states: the gap against overall adoption")
+
+
+@pytest.fixture
+def agg() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def test_figure_panel_meta_and_between_line(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    panel = pd.DataFrame({"geo": ["AT", "AT", "BE", "BE"], "year": [2023, 2024, 2023, 2024],
+                          "overall": [10.0, 14.0, 30.0, 34.0], "gap_pp": [20.0, 24.0, 40.0, 42.0],
+                          "flags": ["u", "", "", ""]})
+    fig, data, meta = ad.figure_panel(panel, _slopes(), T)
+    assert data is panel
+    assert meta["name"] == "panel-gap-vs-adoption" and meta["unit"] == "percent; percentage points"
+    assert meta["source"] == ad.SOURCE
+    assert meta["notes"] == ("4 country-years, 2 member states. Line: the slope between country means. Flagged values "
+                             ": u = low reliability (AT).")
+    assert meta["alt"].startswith("Scatter plot of the gap against overall adoption, member states by survey year. "
+                                  "Between countries: ")
+    ax = fig.axes[0]
+    # country means AT (12, 22), BE (32, 41); line through the mean (22, 31.5) with the between slope 0.95
+    line = ax.lines[0]
+    assert list(line.get_xdata()) == pytest.approx([12.0, 32.0])
+    assert list(line.get_ydata()) == pytest.approx([22.0, 41.0])
+    assert ax.get_title().startswith("Between countries the gap is 0.95 pp wider")
+    assert ax.get_xlabel() == "overall adoption: % of all enterprises using any AI technology"
+    assert ax.get_ylabel() == "gap, percentage points (large − SMEs)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["2023", "2024", "country mean", "between slope"]
+    plt.close(fig)
+
+
+def test_figure_technologies_meta_annotations_and_title(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    tech = pd.DataFrame({"indicator": ["E_AI_TML", "E_AI_TTM", "E_AI_TSR"],
+                         "label": ["machine learning for data analysis", "text mining", "speech recognition"],
+                         "small": [2.0, 5.0, NAN], "large": [12.0, 15.0, NAN], "gap_pp": [10.0, 10.0, NAN],
+                         "ratio": [6.0, 3.0, NAN], "flags": ["b", "u", ""]})
+    fig, data, meta = ad.figure_technologies(tech, "BE", 2025, "10-249", "GE250")
+    assert data["indicator"].tolist() == ["E_AI_TML", "E_AI_TTM"] and data.index.tolist() == [0, 1]
+    assert meta["name"] == "technology-gaps" and meta["unit"] == "% of enterprises; percentage points"
+    assert meta["notes"] == ("Technologies ranked by gap in points; in brackets: ratio large / SMEs. Generating "
+                             "pictures, video, sound (E_AI_TPVSG) is asked from 2025 only. Flagged values [in "
+                             "brackets]: b = break in time series (E_AI_TML); u = low reliability (E_AI_TTM).")
+    assert meta["alt"] == ("Bar chart: gap in percentage points between large enterprises and SMEs by AI technology, "
+                           "Belgium, 2025. machine learning for data analysis 10.0 pp (b); text mining 10.0 pp (u).")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["+10.0 pp (×3.0) [u]", "+10.0 pp (×6.0) [b]"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["text mining", "machine learning for data analysis"]
+    assert ax.get_title().replace("\n", " ") == ("Belgium, 2025: machine learning for data analysis carries the widest "
+                                                 "size gap (10.0 pp)")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["SMEs (10-249)", "large (250+)"]
+    assert ax.get_xlabel() == "% of enterprises of the size class"
+    plt.close(fig)
+
+
+def test_figure_barriers_meta_hatching_and_title(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    f = _barrier_frame()
+    res = ad.barriers(f, "AT", 2024)
+    fig, data, meta = ad.figure_barriers(f, res, "A note.")
+    assert data is res.table
+    assert meta["name"] == "barriers"
+    assert meta["unit"] == "% of enterprises that considered using AI but do not use it (PC_ENT_AI_EC)"
+    assert meta["notes"].startswith("A note. Not published for Belgium, Bulgaria, ")
+    assert meta["notes"].endswith("Slovenia, Slovakia. Each class has its own denominator. Flagged values (hatched): "
+                                  "u = low reliability (GE250).")
+    assert meta["alt"].startswith("Bar chart: reasons for not using AI, share of all enterprises that considered it, "
+                                  "Austria, 2024. lack of relevant expertise 48.0 %; costs seem too high 38.0 %; "
+                                  "incompatible with existing systems not available; ")
+    ax = fig.axes[0]
+    assert ax.get_title().replace("\n", " ") == ("Austria, 2024: 'lack of relevant expertise' is the barrier cited "
+                                                 "most often (48 %)")
+    assert sum(p.get_hatch() == "//" for p in ax.patches) == 1
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["small (10-49)", "medium (50-249)", "large (250+)"]
+    assert ax.get_yticklabels()[0].get_text() == "lack of relevant expertise"
+    assert ad.figure_barriers(f, res, "")[2]["notes"].startswith("Not published for Belgium")
+    plt.close("all")
