@@ -1,4 +1,4 @@
-"""Tests written against the survivors of a mutation run of analysis.adoption (issue 16).
+"""Tests written against the survivors of a mutation run of analysis.chapters.adoption (issue 16).
 
 Each test runs the package code on a tiny hand-made frame whose expected answer is written by hand (never computed
 with the function under test): boundaries (values on a threshold, a fraction that rounds, a value missing
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from _frames import ai_rows
 
-from analysis import adoption as ad
+from analysis.chapters import adoption as ad
 
 NAN = float("nan")
 T = "E_AI_TANY"
@@ -33,7 +33,7 @@ def test_ai_rows_keeps_only_the_dataset_and_all_activities() -> None:
 
 
 def test_load_adoption_reads_the_processed_table_and_returns_a_copy(tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    from analysis import process
+    from analysis.tables import process
 
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="ai_adoption.csv does not exist"):
@@ -468,7 +468,7 @@ def params_frame(monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
     ({"year": 2023}, "sme_adoption_gap: parameter year=2023 is not valid; choose one of: 2024"),
 ])
 def test_params_errors_name_the_notebook(params_frame: pd.DataFrame, values: dict, message: str) -> None:
-    from analysis.params import ParameterError, validate
+    from analysis.chapters.params import ParameterError, validate
 
     with pytest.raises(ParameterError) as err:
         validate("sme_adoption_gap", values)
@@ -476,7 +476,7 @@ def test_params_errors_name_the_notebook(params_frame: pd.DataFrame, values: dic
 
 
 def test_resolved_year_without_any_year_says_what_is_missing(params_frame: pd.DataFrame) -> None:
-    from analysis.params import ParameterError, validate
+    from analysis.chapters.params import ParameterError, validate
 
     p = validate("sme_adoption_gap", {"geo": "DK"}, check_data=False)
     with pytest.raises(ParameterError) as err:

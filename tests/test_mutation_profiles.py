@@ -1,4 +1,4 @@
-"""Tests written against the survivors of a mutation run of analysis.profiles (issue 16).
+"""Tests written against the survivors of a mutation run of analysis.chapters.profiles (issue 16).
 
 The country profiles caught 1 of 4 planted bugs in the last review. These tests pin, on tiny hand-made tables whose
 answers are written by hand, what a reader sees: the direction of every comparison with the EU (above / below,
@@ -13,7 +13,7 @@ import math
 import pandas as pd
 from _frames import ai_rows
 
-from analysis import profiles as pr
+from analysis.chapters import profiles as pr
 
 NAN = float("nan")
 T = "E_AI_TANY"
@@ -368,7 +368,7 @@ def test_target_sentence_gives_the_eu_need_from_its_latest_year() -> None:
 
 
 def test_reference_text_and_non_member_message() -> None:
-    from analysis.params import ParameterError, validate
+    from analysis.chapters.params import ParameterError, validate
 
     assert pr.reference_text(True) == "Each value is followed by the EU27's in brackets."
     assert pr.reference_text(False) == ("The EU27 is the reference of the member-state profiles; its values are "
@@ -384,9 +384,9 @@ def test_reference_text_and_non_member_message() -> None:
 
 # ------------------------------------------------------------------------------------------------ inputs, years, tables
 def test_load_inputs_reads_the_four_tables(monkeypatch) -> None:  # noqa: ANN001
-    from analysis import adoption as ad
-    from analysis import exposure as ex
-    from analysis import process
+    from analysis.chapters import adoption as ad
+    from analysis.chapters import exposure as ex
+    from analysis.tables import process
 
     monkeypatch.setattr(ex, "load_indices", lambda: "indices")
     monkeypatch.setattr(process, "load", lambda name: f"table {name}")
