@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from analysis.core import envlock
@@ -249,3 +254,15 @@ def test_every_run_record_carries_the_lock_hash(processed, tmp_path, monkeypatch
     assert record["commit"] == "c" * 40
     assert record["lock"] == envlock.lock_hash() != "missing"
     assert (tmp_path / "data_coverage__lock.ipynb").exists()
+
+
+def test_lock_check_runs_before_anything_is_installed():
+    """`make setup` runs `analysis.core.envlock check` before installing: it must need the standard library only
+    (``python -S``: no site-packages at all)."""
+    proc = subprocess.run([sys.executable, "-S", "-m", "analysis.core.envlock", "check"], cwd=_ROOT,
+                          env={"PYTHONPATH": str(_ROOT / "src"), "PATH": os.environ.get("PATH", "")},
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+_ROOT = Path(__file__).resolve().parents[1]

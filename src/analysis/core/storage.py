@@ -13,9 +13,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: `make setup` imports this module (via envlock) before pandas is installed
+    import pandas as pd
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
