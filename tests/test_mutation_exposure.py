@@ -1,0 +1,334 @@
+"""analysis.exposure: the sentences, tables and helpers the mutation run (issue 16) left unchecked. Each test runs the
+package code on a tiny hand-made fixture; every expected value is worked out by hand in the comments, never with the
+function under test. Whole dictionaries and sentences are compared, so a wrong key, a number at the wrong precision
+or a comparison in the wrong direction fails."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import exposure as ex
+
+G = "Exposed: Gradient "
+JRC_PLAIN = ("Les enseignants sont plus exposés à l'IA générative que 90 % des autres travailleurs "
+             "(JRC Publications Repository - Generative AI Outlook Report).")
+CEDEFOP_PLAIN = ("une grande majorité des travailleurs européens (67 %) indiquant que l'IA les a aidés à accomplir "
+                 "leurs tâches plus rapidement")
+
+
+# ------------------------------------------------------------------------------------------ country texts
+def _countries() -> pd.DataFrame:
+    rows = [
+        # geo, exposed_pct, coverage_pct, u_pct, mean_score, emp_scored, emp_unscored, unscored, n_missing, missing
+        ("EU27_2020", 32.25, 98.85, 0.5, 0.3125, 200000.0, 1234.5, "OC01 OC02", 0, ""),
+        ("AT", 30.0, 95.0, 0.0, 0.25, 1000.0, 0.0, "", 0, ""),  # coverage exactly on the mark: well covered
+        ("BE", 30.0, 99.0, 1.0, 0.25, 1000.0, 0.0, "", 0, ""),  # tied with AT: code order
+        ("DE", 35.0, 96.0, 0.99, 0.2345, 1000.0, 0.0, "", 2, "OC62 OCZZ"),
+        ("CY", 40.0, 80.25, 0.0, 0.5, 100.0, 0.0, "", 0, ""),  # low coverage: out of the range
+        ("CH", 50.0, 97.0, 0.0, 0.25, 1000.0, 0.0, "", 0, ""),  # not a member state
+    ]
+    cols = ["geo", "exposed_pct", "coverage_pct", "u_pct", "mean_score", "emp_scored", "emp_unscored", "unscored",
+            "n_missing", "missing"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_country_texts_whole_dictionary_for_a_member_state() -> None:
+    t = ex.country_texts(_countries(), "DE", 2025)
+    # members by share: AT 30.0, BE 30.0, DE 35.0, CY 40.0; CY (80.25 % covered) out of the range;
+    # DE: one member (CY, 40.0) above 35.0 → rank 2 of 4; 200,000 thousand = 200.0 million; 200000 × 32.25 / 100 /
+    # 1000 = 64.5 million; 32.25 → 32.3 (half away), 0.2345 → 0.235, 1234.5 → 1,235, 98.85 → 98.9, 80.25 → 80.3
+    assert t == {
+        "year": "2025", "cov_min": "95",
+        "eu_exposed": "32.3 %", "eu_mean": "0.313", "eu_scored_m": "200.0", "eu_exposed_m": "64.5",
+        "eu_unscored": "1,235", "eu_coverage": "98.9 %",
+        "eu_unscored_groups": "OC01 commissioned armed forces officers and OC02 non-commissioned armed forces officers",
+        "ms_min": "30.0 %", "ms_min_geo": "Austria", "ms_max": "35.0 %", "ms_max_geo": "Germany",
+        "low_cov": "Cyprus (40.0 %, 80.3 % of employment covered)",
+        "geo_sentence": "Germany ranks 2 of 4 member states with 35.0 % (mean score 0.235).",
+        "geo_missing_n": "2",
+        "geo_missing": "OC62 market-oriented skilled forestry, fishery and hunting workers and OCZZ oczz",
+        "geo_coverage": "96.0 %",
+        "countries_title": ("EU 32.3 % of employment in exposed occupations, 2025; well-covered member states "
+                            "30.0–35.0 %"),
+    }
+
+
+def test_country_texts_for_the_eu_and_a_non_member() -> None:
+    eu = ex.country_texts(_countries(), "EU27_2020", 2024)
+    assert eu["geo_sentence"] == ("The EU figure is computed from Eurostat's EU27 aggregate, not as a mean of the "
+                                  "country figures.")
+    assert (eu["geo_missing_n"], eu["geo_missing"], eu["geo_coverage"], eu["year"]) == ("0", "none", "98.9 %", "2024")
+    ch = ex.country_texts(_countries(), "CH", 2025)
+    assert ch["geo_sentence"] == "Switzerland, not a member state, is shown for comparison: 50.0 % (mean score 0.250)."
+    # the EU row names no unscored group and every member is well covered: "none"
+    c = _countries()
+    c.loc[c["geo"] == "EU27_2020", "unscored"] = ""
+    c.loc[c["geo"] == "CY", "coverage_pct"] = 95.0
+    t = ex.country_texts(c, "AT", 2025)
+    assert t["eu_unscored_groups"] == "none" and t["low_cov"] == "none"
+    assert t["ms_max_geo"] == "Cyprus" and t["geo_sentence"].startswith("Austria ranks 3 of 4 member states")
+
+
+def test_countries_shown_marks_u_from_one_percent_and_coverage_below_the_mark() -> None:
+    shown = ex.countries_shown(_countries(), "CH")
+    # least exposed first (ties by code): AT, BE, EU, DE, CY, CH
+    assert shown["geo"].tolist() == ["AT", "BE", "EU27_2020", "DE", "CY", "CH"]
+    assert shown.index.tolist() == [0, 1, 2, 3, 4, 5] and "index" not in shown.columns
+    # u_pct 1.0 is marked, 0.99 is not
+    assert shown["name"].tolist() == ["Austria", "Belgium (u)", "EU27", "Germany", "Cyprus", "Switzerland"]
+    assert shown["low_coverage"].tolist() == [False, False, False, False, True, False]
+    alt = ex.alt_countries(shown, 2025)
+    assert alt == ("Two horizontal bar charts of 4 member states and the EU in 2025: share of employment in exposed "
+                   "occupations and mean score. The EU27 is at 32.3 %; among well-covered member states the share runs "
+                   "from 30.0 % in Austria to 35.0 % in Germany. Hatched for low coverage: Cyprus.")
+    assert "Hatched" not in ex.alt_countries(shown[shown["geo"] != "CY"], 2025)
+
+
+# ------------------------------------------------------------------------------------------ mix texts
+def _mix() -> pd.DataFrame:
+    return pd.DataFrame({
+        "geo": ["EU27_2020", "DE", "FR", "IT", "CH"],
+        "exposed_base": [32.125, 30.0, 20.0, 25.0, 10.0], "exposed_target": [32.5, 29.0, 20.0, 27.125, 15.0],
+        "d_exposed_pp": [0.375, -1.0, 0.0, 2.125, 5.0], "n_break": [0, 1, 0, 0, 3],
+        "dropped": ["", "", "OC62 OC63", "", "OC01"], "n_dropped": [0, 0, 2, 0, 1]})
+
+
+def test_mix_texts_whole_dictionary() -> None:
+    t = ex.mix_texts(_mix(), "DE", 2023, 2025)
+    # members by change: DE −1.0, FR 0.0 (not an increase), IT +2.125; 32.125 → 32.13, 0.375 → 0.38, 2.125 → 2.13
+    assert t == {
+        "mix_base": "2023", "mix_target": "2025",
+        "mix_eu_base": "32.13 %", "mix_eu_target": "32.50 %", "mix_eu_pp": "+0.38 percentage points",
+        "mix_geo_pp": "\u22121.00 points", "mix_n_up": "1", "mix_n_ms": "3",
+        "mix_max_geo": "Italy", "mix_max_pp": "+2.13", "mix_breaks": "Germany", "mix_dropped": "France: OC62 OC63",
+        "mix_title": "Employment shifted towards exposed occupations in 1 of 3 member states, 2023–2025",
+    }
+    none = ex.mix_texts(_mix().assign(n_break=0, dropped=""), "XX", 2023, 2025)
+    assert (none["mix_geo_pp"], none["mix_breaks"], none["mix_dropped"]) == ("not available", "none", "none")
+
+
+def test_mix_shown_and_its_alt_text() -> None:
+    shown = ex.mix_shown(_mix(), "CH")
+    assert shown["geo"].tolist() == ["DE", "FR", "EU27_2020", "IT", "CH"]
+    assert shown.index.tolist() == [0, 1, 2, 3, 4] and "index" not in shown.columns
+    assert shown["name"].tolist() == ["Germany (b)", "France", "EU27", "Italy", "Switzerland (b)"]
+    assert ex.alt_mix(shown, 2023, 2025) == (
+        "Horizontal bar chart of the change in the share of employment in exposed occupations from 2023 to 2025 "
+        "through the employment mix alone, in percentage points, for 3 member states and the EU: from \u22121.00 in "
+        "Germany to +2.13 in Italy; EU +0.38.")
+
+
+# ------------------------------------------------------------------------------------------ teachers
+def _teachers() -> pd.DataFrame:
+    return pd.DataFrame({
+        "index": ["ilo2025", "aioe", "lm_aioe", "eloundou", "ilo2025", "ilo2025", "aioe"],
+        "unit": ["OC23", "OC23", "OC23", "OC23", "2310", "2320", "2330"],
+        "pct_workers": [53.25, 90.0, 89.96, 95.5, 40.15, 70.05, 10.0],
+        "pct_units": 50.0, "score": 0.3, "n_units": 40})
+
+
+def test_teacher_texts_whole_dictionary() -> None:
+    t = ex.teacher_texts(_teachers(), "aioe")
+    # at or above 90 (unrounded): AIOE 90.0 and GPT-4 β 95.5; LM-AIOE 89.96 is not (shown 90.0); 2 of 4 → "depends"
+    # ILO 2025's unit groups 23xx: 40.15 → 40.2, 70.05 → 70.1 (AIOE's 2330 is not ILO's)
+    assert t == {
+        "jrc_quote": JRC_PLAIN, "jrc_translation": ex.JRC_TEACHERS_TRANSLATION, "jrc_pct": "90 %",
+        "cedefop_quote": CEDEFOP_PLAIN, "cedefop_translation": ex.CEDEFOP_TRANSLATION,
+        "teach_verdict": "Whether teachers are more exposed than 90 % of other workers depends on the index.",
+        "teach_agree": "AIOE and GPT-4 β", "teach_n_agree": "2", "teach_n": "4",
+        "teach_min": "53.3 %", "teach_min_name": "ILO 2025", "teach_max": "95.5 %", "teach_max_name": "GPT-4 β",
+        "teach_sel": "90.0 %", "teach_ilo_u_min": "40.2 %", "teach_ilo_u_max": "70.1 %",
+        "teach_title": "Teachers clear the JRC's 90 % mark under 2 of 4 indices",
+    }
+
+
+def test_teacher_texts_all_agree_and_missing_pieces() -> None:
+    t2 = _teachers()
+    t2 = t2[t2["unit"] == "OC23"].assign(pct_workers=[90.0, 91.0, 92.0, 99.0])  # no ILO unit-group rows
+    t = ex.teacher_texts(t2, "ilo2023")
+    assert t["teach_verdict"] == "All indices agree with the teachers claim."
+    assert t["teach_agree"] == "ILO 2025, AIOE, LM-AIOE and GPT-4 β" and t["teach_n_agree"] == "4"
+    assert (t["teach_sel"], t["teach_ilo_u_min"], t["teach_ilo_u_max"]) == ("not available",) * 3
+
+
+def test_alt_teachers_lists_every_index() -> None:
+    assert ex.alt_teachers(_teachers()) == (
+        "Dot chart: percent of other EU workers less exposed than teaching professionals (ISCO 23) under each index, "
+        "ILO 2025 53.3 %, AIOE 90.0 %, LM-AIOE 90.0 % and GPT-4 β 95.5 %, with grey ranges for the teaching unit "
+        "groups and a dashed line at the JRC claim's 90 %.")
+
+
+# ------------------------------------------------------------------------------------------ correlations
+def _corr() -> pd.DataFrame:
+    names = ["ilo2025", "ilo2023", "aioe"]
+    return pd.DataFrame([[1.0, 0.945, 0.615], [0.945, 1.0, 0.705], [0.615, 0.705, 1.0]], index=names, columns=names)
+
+
+def test_correlation_texts_whole_dictionary() -> None:
+    wide = pd.DataFrame({"ilo2025": [0.1, 0.9, np.nan], "ilo2023": [0.2, 0.45, 0.4], "aioe": [np.nan, 1.0, 2.0]},
+                        index=["OC11", "OC25", "OC41"])
+    # OC25's rank, most exposed = 1: ILO 2025 1 (of 2), ILO 2023 1, AIOE 2; lowest pair 0.615 → 0.62 (half away)
+    assert ex.correlation_texts(_corr(), wide) == {
+        "corr_min": "0.62", "corr_max": "0.95", "corr_min_pair": "ILO 2025 and AIOE", "corr_ilo": "0.95",
+        "ict_rank_min": "1", "ict_rank_max": "2", "n_groups_scored": "2",
+        "corr_title": "Rank correlations between indices over 2-digit groups: Spearman 0.62–0.95"}
+    no_ict = ex.correlation_texts(_corr().drop(index="ilo2023", columns="ilo2023"), wide.drop(index="OC25"))
+    assert (no_ict["corr_ilo"], no_ict["ict_rank_min"], no_ict["ict_rank_max"]) == ("not available",) * 3
+    assert no_ict["corr_min"] == no_ict["corr_max"] == "0.62"
+
+
+def test_alt_correlations_names_lowest_and_highest_pairs() -> None:
+    assert ex.alt_correlations(_corr()) == (
+        "Heat map of Spearman rank correlations between 3 exposure indices over ISCO-08 2-digit groups: lowest 0.62 "
+        "(ILO 2025 and AIOE), highest 0.95 (ILO 2025 and ILO 2023).")
+
+
+# ------------------------------------------------------------------------------------------ displays
+def test_losses_display_every_column() -> None:
+    losses = pd.DataFrame({"index": ["ilo2025", "aioe"], "soc_in_source": [0, 1774], "soc_mapped": [0, 1770],
+                           "soc_unmapped": [0, 4], "soc_no_weight": [0, 1234], "us_emp_unmapped_pct": [np.nan, 1.25],
+                           "isco_scored": [1000, 420], "isco_unscored": [9, 16]})
+    d = ex.losses_display(losses)
+    assert list(d.columns) == ["Index", "SOC codes in source", "Mapped", "Not in crosswalk", "No US employment weight",
+                               "US employment unmapped", "ISCO unit groups scored", "ISCO unit groups without score"]
+    assert d.iloc[0].tolist() == ["ILO 2025", "—", "—", "—", "—", "—", "1,000", "9"]
+    assert d.iloc[1].tolist() == ["AIOE", "1,774", "1,770", "4", "1,234", "1.3 %", "420", "16"]
+
+
+def test_index_table_display_every_column() -> None:
+    by = pd.DataFrame({"label": ["A", "B"], "weighting": ["none", "bls"], "mean_score": [0.3125, -1.2345],
+                       "exposed_pct": [19.95, 0.05], "emp_unscored": [1226.5, 0.0], "coverage_pct": [98.85, 100.0]})
+    d = ex.index_table_display(by)
+    assert list(d.columns) == ["Index", "SOC codes within an ISCO unit group", "Mean score (index unit)",
+                               "Employment exposed", "Employment without score (thousand)", "Employment covered"]
+    assert d.iloc[0].tolist() == ["A", "unweighted", "0.313", "20.0 %", "1,227", "98.9 %"]
+    assert d.iloc[1].tolist() == ["B", "weighted by US employment", "-1.235", "0.1 %", "0", "100.0 %"]
+
+
+def test_flag_counts_display_without_ilo2025_and_without_effect() -> None:
+    counts = pd.DataFrame({"index": ["aioe", "lm_aioe"], "label": ["AIOE", "LM-AIOE"], "n_scored": [1010, 1008],
+                           "n_flagged": [1001, 1000], "n_flagged_ties": [1001, 1003], "n_tied_at_cut": [0, 4]})
+    d = ex.flag_counts_display(counts)
+    # the first row is the reference: AIOE has no reason; LM-AIOE scores 2 fewer and has ties
+    assert list(d.columns) == ["Index", "Unit groups scored", "Flagged (tie rule)", "Flagged, every tie included",
+                               "Why the count differs"]
+    assert d.iloc[0].tolist() == ["AIOE", "1,010", "1,001", "1,001", "none"]
+    assert d.iloc[1].tolist() == ["LM-AIOE", "1,008", "1,000", "1,003",
+                                  "coverage: 2 fewer unit groups scored; ties: 4 unit groups share the cut-off score"]
+    effect = pd.DataFrame({"index": ["lm_aioe", "aioe"], "exposed_pct": [30.25, 31.0],
+                           "exposed_pct_ties": [33.35, 31.0]})
+    d = ex.flag_counts_display(counts, effect)
+    assert d["EU employment exposed (tie rule)"].tolist() == ["31.0 %", "30.3 %"]
+    assert d["EU employment exposed (every tie)"].tolist() == ["31.0 %", "33.4 %"]
+
+
+# ------------------------------------------------------------------------------------------ occupations
+def test_gradient_counts_texts_and_alt() -> None:
+    ilo = pd.DataFrame({"isco08": ["1", "2", "3", "4", "5"], "index_version": [2025, 2025, 2025, 2025, 2023],
+                        "gradient": ["Not Exposed", f"{G}4", f"{G}4", f"{G}1", f"{G}3"]})
+    counts = ex.gradient_counts(ilo)  # the 2023 row is not counted
+    assert list(counts.columns) == ["gradient", "unit_groups", "exposed"] and counts["unit_groups"].dtype == "int64"
+    assert counts["unit_groups"].tolist() == [1, 0, 1, 0, 0, 2]
+    big = pd.DataFrame({"gradient": ["Not Exposed", "Minimal Exposure", f"{G}1", f"{G}4"],
+                        "unit_groups": [1000, 1, 1, 4], "exposed": [False, False, True, True]})
+    # 5 of 1,006 exposed = 0.497 % → 0.5 %
+    assert ex.gradient_texts(big) == {"n_units_ilo": "1,006", "n_exposed_ilo": "5", "pct_exposed_units": "0.5 %",
+                                      "gradient_title": "ILO 2025: 5 of 1,006 occupations are in an exposure gradient"}
+    assert ex.alt_gradients(big) == (
+        "Bar chart of the 1,006 ISCO-08 unit groups by ILO 2025 exposure category: not exposed 1,000, minimal "
+        "exposure 1, gradient 1 1 and gradient 4 4; 5 (0.5 %) are in gradients 1 to 4.")
+
+
+def _top() -> pd.DataFrame:
+    return pd.DataFrame({"isco08": ["4131", "4110", "2511"], "score": [0.745, 0.7, 0.6],
+                         "title": ["Typists", "Clerks", "Analysts"],
+                         "major": ["Clerical support workers", "Clerical support workers", "Professionals"]})
+
+
+def test_top_texts_and_alt_top() -> None:
+    assert ex.top_texts(_top(), "ilo2025") == {
+        "top_title": "Typists", "top_score": "0.75",
+        "top_chart_title": "ILO 2025: clerical support workers hold 2 of the 3 most exposed occupations"}
+    assert ex.alt_top(_top(), "aioe") == (
+        "Horizontal bar chart of the 3 ISCO-08 unit groups with the highest AIOE scores, from Typists (0.75) to "
+        "Analysts (0.60). AIOE: clerical support workers hold 2 of the 3 most exposed occupations.")
+    tie = _top().iloc[1:].assign(major=["Professionals", "Managers"])
+    assert ex.top_texts(tie, "ilo2025")["top_chart_title"] == (
+        "ILO 2025: managers and professionals hold 1 of the 2 most exposed occupations each")
+
+
+def test_top_occupations_default_fifteen_and_major_group_titles() -> None:
+    codes = [f"23{i:02d}" for i in range(16)] + ["1111"]
+    s4 = pd.Series([0.1 + 0.01 * i for i in range(16)] + [np.nan], index=codes)
+    view = ex.IndexView("ilo2025", s4, s4, s4, s4)
+    ilo = pd.DataFrame({"isco08": ["2315"], "index_version": [2025], "title": ["Top teacher"], "gradient": [""]})
+    top = ex.top_occupations(view, ilo)
+    assert len(top) == 15 and top["isco08"].iloc[0] == "2315" and top["isco08"].iloc[-1] == "2301"
+    assert top["title"].iloc[0] == "Top teacher" and top["major"].iloc[0] == "Professionals"
+    assert ex.top_occupations(view, ilo, n=2)["isco08"].tolist() == ["2315", "2314"]
+
+
+# ------------------------------------------------------------------------------------------ sectors, index texts
+def test_alt_sectors_marks_u_from_the_mark() -> None:
+    sens = pd.DataFrame({"nace": ["P", "A", "C", "Z"], "exposed_pct": [43.35, 5.0, 20.0, 1.0],
+                         "exposed_pct_2d": [22.05, 5.0, 20.0, 1.0], "substituted": ["OC2→OC23", "", "", ""],
+                         "emp_scored": [1.0, 1.0, 1.0, 0.0], "u_pct": [5.0, 4.99, 7.0, 50.0]})
+    # NACE order; Z has no scored employment: left out; u at 5.0 marked, 4.99 not
+    assert ex.alt_sectors(sens, "EU27", 2024) == (
+        "Horizontal bar chart, in NACE section order, of the share of each section's employment in exposed "
+        "occupations, EU27 2024, with major-group averages: A 5.0 %, C 20.0 % and P 43.4 % (2-digit sensitivity "
+        "22.1 %). Marked (u), at least 5 % of the weights of low reliability: C and P.")
+    assert ex.alt_sectors(sens.drop(columns="u_pct"), "EU27", 2024).endswith("(2-digit sensitivity 22.1 %).")
+
+
+def test_index_texts_gradient_and_threshold() -> None:
+    counts = pd.DataFrame({"index": ["ilo2025", "ilo2023"], "label": ["ILO 2025", "ILO 2023"], "n_scored": [5, 5],
+                           "n_universe": [5, 5], "n_flagged": [2, 2], "n_flagged_ties": [2, 2],
+                           "n_tied_at_cut": [0, 0], "cut_score": [np.nan, 0.5]})
+    effect = pd.DataFrame({"label": ["ILO 2025", "ILO 2023"], "exposed_pct": [30.0, 33.4],
+                           "exposed_pct_ties": [30.0, 33.4]})
+    assert ex.index_texts(pd.DataFrame(), counts, effect, "gradient", "XX") == {"rule_compare": (
+        "Every index flags the same number of unit groups. Unit groups flagged, of those each index scores: ILO 2025 "
+        "2 of 5 and ILO 2023 2 of 5. Across the 2 indices the XX share of employment in exposed occupations ranges "
+        "from 30.0 % (ILO 2025) to 33.4 % (ILO 2023) with the tie rule, a range of 3.4 pp. Flagging every unit group "
+        "tied at the cut-off would not change that range.")}
+    by = pd.DataFrame({"index": ["ilo2025", "aioe", "aioe"], "weighting": ["none", "none", "bls"],
+                       "exposed_pct": [20.05, 29.55, 99.0]})  # the US-weighted row is not part of the range
+    assert ex.index_texts(by, counts, effect, "threshold", "XX") == {"rule_compare": (
+        "Under the threshold rule of this page the XX share of employment in exposed occupations ranges from 20.1 % "
+        "(ILO 2025) to 29.6 % (AIOE); the number of unit groups counted as exposed differs by index by construction "
+        "(the tie analysis applies to the gradient rule).")}
+
+
+# ------------------------------------------------------------------------------------------ small functions
+def test_percentile_rank_boundaries() -> None:
+    assert math.isnan(ex.percentile_rank(pd.Series({"A": 0.5}), "A"))  # no other unit: no rank
+    # other workers' weights summing to less than one still give a rank: B above A's 0.25 → 100 %
+    assert ex.percentile_rank(pd.Series({"A": 0.1, "B": 0.9}), "B", pd.Series({"A": 0.25, "B": 0.25})) == 100.0
+    assert math.isnan(ex.percentile_rank(pd.Series({"A": 0.1, "B": 0.9}), "B", pd.Series({"A": 0.0, "B": 1.0})))
+
+
+def test_parse_bls_employment_name_type_decimals_and_duplicates() -> None:
+    raw = pd.DataFrame({"OCC_CODE": [" 11-1011 ", "11-1021"], "O_GROUP": ["detailed ", "detailed"],
+                        "TOT_EMP": ["1,234.5", "#"]})
+    out = ex.parse_bls_employment(raw)
+    assert out.name == "us_employment" and out.dtype == "float64"
+    assert out["11-1011"] == 1234.5 and math.isnan(out["11-1021"])
+    dup = pd.DataFrame({"OCC_CODE": ["11-1011", "11-1011"], "O_GROUP": ["detailed"] * 2, "TOT_EMP": ["1", "2"]})
+    with pytest.raises(ValueError, match="^BLS OEWS: SOC code '11-1011' appears twice$"):
+        ex.parse_bls_employment(dup)
+
+
+def test_onet_to_soc_columns_types_and_bad_codes() -> None:
+    frame = pd.DataFrame({"code": ["13-2011.00", "11-1011.03", "11-1011.00"], "Title": ["Acct", "CSO", "CEO"],
+                          "x": [1.0, 0.4, 0.2]})
+    out = ex.onet_to_soc(frame, "code", ["x"])
+    assert list(out.columns) == ["soc", "title", "x", "n_onet"] and out["n_onet"].dtype == "int64"
+    assert out["soc"].tolist() == ["11-1011", "13-2011"] and out["title"].tolist() == ["CEO", "Acct"]
+    with pytest.raises(ValueError, match="^code: not an O\\*NET-SOC code: '11-10X1'$"):
+        ex.onet_to_soc(pd.DataFrame({"code": ["11-1011.00", "11-10X1.00"], "Title": ["a", "b"], "x": [1.0, 2.0]}),
+                       "code", ["x"])
