@@ -332,3 +332,145 @@ def test_onet_to_soc_columns_types_and_bad_codes() -> None:
     with pytest.raises(ValueError, match="^code: not an O\\*NET-SOC code: '11-10X1'$"):
         ex.onet_to_soc(pd.DataFrame({"code": ["11-1011.00", "11-10X1.00"], "Title": ["a", "b"], "x": [1.0, 2.0]}),
                        "code", ["x"])
+
+
+# ------------------------------------------------------------------------------------------ the chapter's pipeline
+CODES = ["1111", "1112", "2111", "2112", "2113"]
+#: ILO 2025: 1111 and 2111 in gradients 1-4 → 2 of 5 unit groups, top share 0.4.
+ILO = pd.DataFrame({"isco08": CODES, "index_version": 2025, "title": ["t1", "t2", "t3", "t4", "t5"],
+                    "gradient": [f"{G}4", "Minimal Exposure", f"{G}1", "Not Exposed", "Not Exposed"]})
+
+
+def _indices() -> pd.DataFrame:
+    rows = []
+    table = {  # index: (score, score_bls) by unit group
+        "ilo2025": ([0.8, 0.3, 0.6, 0.2, 0.1], [np.nan] * 5),
+        "aioe": ([-1.0, 2.0, 1.0, 0.0, np.nan], [3.0, 2.0, 1.0, 0.0, np.nan]),
+        "lm_aioe": ([2.0, 1.0, 1.0, 1.0, 0.0], [np.nan] * 5),  # three unit groups tied at the cut (k = 2)
+    }
+    for name, (score, bls) in table.items():
+        rows += [{"isco08": c, "index": name, "score": s, "score_bls": b} for c, s, b in zip(CODES, score, bls,
+                                                                                            strict=True)]
+    return pd.DataFrame(rows)
+
+
+def _employment() -> pd.DataFrame:
+    rows = [("OC11", "XX", 2025, 100.0), ("OC21", "XX", 2025, 300.0), ("OC01", "XX", 2025, 50.0),
+            ("TOTAL", "XX", 2025, 500.0), ("OC11", "YY", 2025, 999.0), ("OC21", "YY", 2025, 1.0),
+            ("OC11", "XX", 2024, 1.0), ("OC21", "XX", 2024, 999.0)]
+    return pd.DataFrame([(*r, "") for r in rows], columns=["isco08", "geo", "year", "value_thousands", "flag"])
+
+
+def test_prepare_index_ilo_gradients_and_top_share() -> None:
+    v = ex.prepare_index(_indices(), ILO, "ilo2025")
+    assert v.index == "ilo2025"
+    assert v.exposed4.to_dict() == {"1111": 1.0, "1112": 0.0, "2111": 1.0, "2112": 0.0, "2113": 0.0}
+    assert v.scores2.to_dict() == pytest.approx({"OC11": 0.55, "OC21": 0.3})  # means of 0.8, 0.3 and 0.6, 0.2, 0.1
+    assert v.exposed2.to_dict() == pytest.approx({"OC11": 0.5, "OC21": 1 / 3})
+    # AIOE, 4 scored: k = round(0.4 × 4 = 1.6) = 2 → 1112 (2.0) and 2111 (1.0)
+    a = ex.prepare_index(_indices(), ILO, "aioe")
+    assert a.exposed4.dropna().to_dict() == {"1111": 0.0, "1112": 1.0, "2111": 1.0, "2112": 0.0}
+    assert math.isnan(a.exposed4["2113"])
+    # US-weighted scores: 1111 (3.0) and 1112 (2.0); OC11 mean 2.5, OC21 0.5
+    b = ex.prepare_index(_indices(), ILO, "aioe", weighting="bls")
+    assert b.exposed2.to_dict() == {"OC11": 1.0, "OC21": 0.0} and b.scores2.to_dict() == {"OC11": 2.5, "OC21": 0.5}
+    assert ex.prepare_index(_indices(), ILO, "aioe", how="max").scores2.to_dict() == {"OC11": 2.0, "OC21": 1.0}
+    # threshold 0.9 on percentile ranks 0.25, 0.5, 0.75, 1.0: only 1112
+    t = ex.prepare_index(_indices(), ILO, "aioe", rule="threshold", threshold=0.9)
+    assert t.exposed2.to_dict() == {"OC11": 0.5, "OC21": 0.0}
+    # ties: k = 2 of 5; 1112, 2111, 2112 tied at 1.0 → code rule takes 1112; include takes all three
+    assert ex.prepare_index(_indices(), ILO, "lm_aioe").exposed2.to_dict() == {"OC11": 1.0, "OC21": 0.0}
+    incl = ex.prepare_index(_indices(), ILO, "lm_aioe", ties="include").exposed2
+    assert incl.to_dict() == pytest.approx({"OC11": 1.0, "OC21": 2 / 3})
+
+
+def test_headline_by_index_rows_and_weightings() -> None:
+    h = ex.headline_by_index(_indices(), ILO, _employment(), "XX", 2025, names=("ilo2025", "aioe"),
+                             weightings=("none", "bls"))
+    assert list(zip(h["index"], h["weighting"], h["label"], strict=True)) == [
+        ("ilo2025", "none", "ILO 2025 (Gmyrek et al. 2025)"), ("aioe", "none", "AIOE (Felten et al. 2021)"),
+        ("aioe", "bls", "AIOE (Felten et al. 2021)")]  # no US weighting for a native ISCO index
+    # XX 2025: OC11 100, OC21 300 scored, OC01 50 unscored, total 500
+    # ILO 2025: (100·0.55 + 300·0.3)/400 = 0.3625; exposed 100·(100·0.5 + 300/3)/400 = 37.5
+    # AIOE: mean 0.5, exposed 100·(50 + 150)/400 = 50; AIOE US-weighted: (250 + 150)/400 = 1.0, exposed 25
+    assert h["mean_score"].tolist() == pytest.approx([0.3625, 0.5, 1.0])
+    assert h["exposed_pct"].tolist() == pytest.approx([37.5, 50.0, 25.0])
+    assert h["emp_unscored"].tolist() == [50.0] * 3 and h["coverage_pct"].tolist() == pytest.approx([80.0] * 3)
+    thr = ex.headline_by_index(_indices(), ILO, _employment(), "XX", 2025, "threshold", 0.7, "max", names=("ilo2025",))
+    # max per group: OC11 0.8, OC21 0.6; score ≥ 0.7: only 1111 → OC11 0.5, OC21 0 → 100·50/400 = 12.5
+    assert thr["mean_score"].tolist() == pytest.approx([(100 * 0.8 + 300 * 0.6) / 400])
+    assert thr["exposed_pct"].tolist() == pytest.approx([12.5])
+
+
+def test_tie_effect_with_and_without_the_tie_rule() -> None:
+    e = ex.tie_effect(_indices(), ILO, _employment(), "XX", 2025, names=("ilo2025", "lm_aioe"))
+    # LM-AIOE: code rule OC11 1.0, OC21 0 → 25 %; every tie: OC21 2/3 → 100·(100 + 200)/400 = 75 %
+    assert e["index"].tolist() == ["ilo2025", "lm_aioe"] and e["label"].tolist() == ["ILO 2025", "LM-AIOE"]
+    assert e["exposed_pct"].tolist() == pytest.approx([37.5, 25.0])
+    assert e["exposed_pct_ties"].tolist() == pytest.approx([37.5, 75.0])
+    m = ex.tie_effect(_indices(), ILO, _employment(), "XX", 2025, how="max", names=("lm_aioe",))
+    assert m["exposed_pct"].tolist() == pytest.approx([25.0])
+
+
+def test_two_digit_table_and_aggregate_rule() -> None:
+    t = ex.two_digit_table(_indices(), names=("ilo2025", "aioe"))
+    assert list(t.columns) == ["ilo2025", "aioe"] and t.index.tolist() == ["OC11", "OC21"]
+    assert t["ilo2025"].tolist() == pytest.approx([0.55, 0.3]) and t["aioe"].tolist() == pytest.approx([0.5, 0.5])
+    assert ex.two_digit_table(_indices(), "max", names=("ilo2025",))["ilo2025"].to_dict() == {"OC11": 0.8,
+                                                                                              "OC21": 0.6}
+    agg = ex.exposed_by_aggregate_score(pd.Series({"OC11": 0.5, "OC12": 0.49, "OC13": np.nan}), 0.5)
+    assert agg.iloc[:2].tolist() == [1.0, 0.0] and math.isnan(agg["OC13"])
+
+
+def test_teacher_percentiles_by_hand() -> None:
+    ind = pd.DataFrame({"isco08": ["1111", "2310", "2320", "2330", "2511"], "index": "ilo2025",
+                        "score": [0.2, 0.6, 0.4, np.nan, 0.9], "score_bls": np.nan})
+    emp2 = pd.Series({"OC11": 100.0, "OC23": 50.0, "OC25": 30.0})
+    t = ex.teacher_percentiles(ind, emp2, names=("ilo2025",)).set_index("unit")
+    assert t.index.tolist() == ["OC23", "2310", "2320", "2330"] and set(t["index"]) == {"ilo2025"}
+    # OC23 = mean(0.6, 0.4) = 0.5: OC11 (100) below, OC25 (30) above → 100·100/130; 1 of 2 groups below → 50
+    assert t.loc["OC23", "score"] == pytest.approx(0.5) and t.loc["OC23", "n_units"] == 3
+    assert t.loc["OC23", "pct_workers"] == pytest.approx(100 * 100 / 130) and t.loc["OC23", "pct_units"] == 50.0
+    # unit groups: OC23's 50 split over its 2 scored unit groups (25 each); 1111 100, 2511 30
+    # 2310 (0.6): below 1111 (100) and 2320 (25) of 155 others; 2 of 3 units below
+    assert t.loc["2310", "pct_workers"] == pytest.approx(100 * 125 / 155)
+    assert t.loc["2310", "pct_units"] == pytest.approx(200 / 3) and t.loc["2310", "n_units"] == 4
+    assert t.loc["2320", "pct_workers"] == pytest.approx(100 * 100 / 155)
+    assert math.isnan(t.loc["2330", "pct_workers"]) and math.isnan(t.loc["2330", "score"])
+    assert ex.teacher_percentiles(ind, emp2, "max", ("ilo2025",)).iloc[0]["score"] == pytest.approx(0.6)
+
+
+def test_crosswalk_losses_counts_and_unmapped_employment() -> None:
+    ind = pd.DataFrame({"isco08": ["1111", "1112", "1113", "1111", "2222", "3333"],
+                        "index": ["ilo2025"] * 3 + ["aioe"] * 3, "score": [0.1, 0.2, np.nan, 1.0, np.nan, np.nan]})
+    soc = pd.DataFrame({"index": "aioe", "soc": ["11-0001", "11-0002", "11-0003", "11-0004"],
+                        "n_isco": [2, 0, 0, 1], "us_employment": [100.0, 50.0, np.nan, 250.0]})
+    out = ex.crosswalk_losses(ind, soc).set_index("index")
+    assert out.index.tolist() == list(ex.ALL_INDICES)
+    # AIOE: 4 SOC codes, 2 lost (one without weight); lost employment 50 of 400 = 12.5 %
+    assert out.loc["aioe"].to_dict() == {
+        "soc_in_source": 4, "soc_mapped": 2, "soc_unmapped": 2, "soc_no_weight": 1, "us_emp_unmapped_pct": 12.5,
+        "isco_scored": 1, "isco_unscored": 2, "isco_unscored_codes": "2222 3333"}
+    ilo = out.loc["ilo2025"]
+    assert (ilo["soc_in_source"], ilo["isco_scored"], ilo["isco_unscored"], ilo["isco_unscored_codes"]) == (
+        0, 2, 1, "1113")
+    assert math.isnan(ilo["us_emp_unmapped_pct"]) and out.loc["eloundou", "isco_scored"] == 0
+
+
+def test_crosswalk_texts_by_hand() -> None:
+    losses = pd.DataFrame({"index": ["ilo2025", "aioe", "eloundou"], "soc_in_source": [0, 774, 1016],
+                           "soc_unmapped": [0, 3, 1234], "us_emp_unmapped_pct": [np.nan, 0.5, 12.25],
+                           "isco_unscored": [9, 12, 40], "soc_no_weight": [0, 5, 7]})
+    ind = pd.DataFrame({"isco08": ["0110", "2310", "2511", "2512", "4110"], "index": "eloundou",
+                        "score": [np.nan, 0.5, np.nan, np.nan, np.nan], "score_bls": np.nan})
+    emp2 = pd.Series({"OC01": 7.0, "OC23": 5.0, "OC25": 1000.5, "OC41": 2000.0})
+    # groups without a score, armed forces (OC01) aside: OC25 and OC41; 1000.5 + 2000 → 3,001 (half away)
+    assert ex.crosswalk_texts(losses, ind, emp2) == {
+        "elo_soc": "1,016", "elo_unmapped": "1,234", "elo_unmapped_emp": "12.3 %", "elo_isco_unscored": "40",
+        "elo_lost_groups": ("OC25 information and communications technology professionals and OC41 general and "
+                            "keyboard clerks"),
+        "elo_lost_emp": "3,001", "aioe_unmapped": "3", "aioe_soc": "774", "aioe_isco_unscored": "12",
+        "ilo_isco_unscored": "9", "aioe_no_weight": "5"}
+    scored = ind.assign(score=0.5)
+    t = ex.crosswalk_texts(losses, scored, emp2)
+    assert t["elo_lost_groups"] == "none" and t["elo_lost_emp"] == "0"
