@@ -474,3 +474,108 @@ def test_crosswalk_texts_by_hand() -> None:
     scored = ind.assign(score=0.5)
     t = ex.crosswalk_texts(losses, scored, emp2)
     assert t["elo_lost_groups"] == "none" and t["elo_lost_emp"] == "0"
+
+
+# ------------------------------------------------------------------------------------------ sector view
+def _sector() -> pd.DataFrame:
+    rows = []
+    for geo in ex.EU27:
+        for year, scale in ((2024, 1.0), (2022, 10.0)):  # 2022 values differ: the wrong year changes every figure
+            cells = {("OC2", "C"): 1.0, ("OC5", "C"): 3.0, ("OC2", "P"): 2.0, ("OC5", "P"): 1.0,
+                     ("OC2", "Q"): 1.0, ("OC3", "Q"): 1.0}
+            for (isco, nace), v in cells.items():
+                value = np.nan if (geo, isco, nace, year) == ("AT", "OC5", "C", 2024) else v * scale
+                rows.append({"isco08": isco, "nace": nace, "geo": geo, "year": year, "value_thousands": value,
+                             "flag": ""})
+    return pd.DataFrame(rows)
+
+
+def _sector_employment() -> pd.DataFrame:
+    rows = [("OC22", 10.0), ("OC23", 30.0), ("OC32", 10.0), ("OC51", 40.0), ("OC52", 20.0)]
+    emp = [(c, "EU27_2020", 2024, v, "") for c, v in rows] + [(c, "DE", 2024, 1.0, "") for c, _ in rows]
+    emp += [(c, g, 2022, 5.0, "") for c, _ in rows for g in ("EU27_2020", "DE")]
+    return pd.DataFrame(emp, columns=["isco08", "geo", "year", "value_thousands", "flag"])
+
+
+def _sector_index_view() -> ex.IndexView:
+    s2 = pd.Series({"OC22": 0.2, "OC23": 0.6, "OC32": 0.3, "OC51": 0.1, "OC52": 0.4})
+    e2 = pd.Series({"OC22": 0.0, "OC23": 1.0, "OC32": 0.0, "OC51": 0.0, "OC52": 0.5})
+    return ex.IndexView("ilo2025", s2, s2, s2, e2)
+
+
+def test_sector_view_for_the_eu_is_the_sum_of_members() -> None:
+    sv = ex.sector_view(_sector(), _sector_employment(), _sector_index_view(), ex.EU_AGGREGATE, 2025)
+    assert (sv.geo, sv.year) == ("EU27_2020", 2024)  # latest sector year not after 2025
+    # EU 2024 major groups: OC2 = (10·0.2 + 30·0.6)/40 = 0.5, share 30/40 = 0.75; OC3 = 0.3, 0;
+    # OC5 = (40·0.1 + 20·0.4)/60 = 0.2, share 10/60
+    assert sv.scores1["score"].to_dict() == pytest.approx({"OC2": 0.5, "OC3": 0.3, "OC5": 0.2})
+    s = sv.sens.set_index("nace")
+    # C: OC2 27, OC5 26·3 = 78 (AT suppressed): 100·(27·0.75 + 78/6)/105; P: 100·(54·0.75 + 27/6)/81
+    assert s.loc["C", "exposed_pct"] == pytest.approx(100 * 33.25 / 105)
+    assert s.loc["P", "exposed_pct"] == pytest.approx(100 * 45 / 81)
+    # Q: OC2 → OC22 (share 0), OC3 → OC32 (share 0): 37.5 % with major groups, 0 % with the 2-digit groups
+    assert s.loc["Q", "exposed_pct"] == pytest.approx(37.5) and s.loc["Q", "exposed_pct_2d"] == pytest.approx(0.0)
+    assert s.loc["P", "exposed_pct_2d"] == pytest.approx(100 * 58.5 / 81)  # OC2 → OC23, share 1
+    assert s["strategy"].to_dict() == {"C": ex.STRATEGY_SECTORS["C"], "P": "", "Q": ex.STRATEGY_SECTORS["Q"]}
+    # 5 of 6 cells complete; complete cells hold 27 + 54 + 27 + 27 + 27 = 162 of 240 = 67.5 % → 68 %
+    assert sv.note == ("EU27 = sum of the member states with a value in each occupation × section cell (lfsa_eisn2 "
+                       "has no EU aggregate); 5 of 6 cells have all 27 members; summing only complete cells would "
+                       "keep 68 % of employment, so incomplete cells are summed (lower bounds: the missing members' "
+                       "cells are small, suppressed).")
+    assert len(sv.cells) == 6 and set(sv.cells["year"]) == {2024}
+    t = ex.sector_texts(sv)
+    assert {k: v for k, v in t.items() if k != "sector_sentence"} == {
+        "sector_geo": "EU27", "sector_year": "2024", "sector_note": sv.note, "n_major": "3",
+        "sector_title": "EU27 2024: exposure by sector, a bound with its sensitivity",
+        "sec_strategy": "C 32 %; Q 0 %–38 %"}  # 31.67 → 32; Q 0.0 with 2-digit groups to 37.5 → 38
+    assert t["sector_sentence"].startswith("In EU27 (2024) each section's employment is known only by ISCO major")
+
+
+def test_sector_view_for_a_country_and_an_absent_country() -> None:
+    sv = ex.sector_view(_sector(), _sector_employment(), _sector_index_view(), "DE", 2024)
+    assert (sv.geo, sv.year) == ("DE", 2024)
+    assert sv.note == "Germany as published; cells without a value (suppressed, flag u) are left out and counted."
+    # DE 2024, each 2-digit group 1: OC2 = 0.4, share 0.5; OC5 = 0.25, share 0.25; C = 100·(0.5 + 3·0.25)/4
+    assert sv.sens.set_index("nace").loc["C", "exposed_pct"] == pytest.approx(31.25)
+    earlier = ex.sector_view(_sector(), _sector_employment(), _sector_index_view(), "DE", 2023)
+    assert earlier.year == 2022 and set(earlier.cells["value_thousands"]) == {10.0, 20.0, 30.0}
+    ch = ex.sector_view(_sector(), _sector_employment(), _sector_index_view(), "CH", 2024)
+    assert ch.geo == "EU27_2020" and ch.note.startswith(
+        "Switzerland is not in the sector table (lfsa_eisn2): the EU27 is shown. EU27 = sum of the member states")
+
+
+# ------------------------------------------------------------------------------------------ intro, notes, captions
+def test_intro_texts_and_score_units() -> None:
+    inp = ex.ChapterInputs(indices=_indices(), soc=pd.DataFrame(), ilo=ILO,
+                           employment=pd.DataFrame({"year": [2023, 2021, 2025]}),
+                           sector=pd.DataFrame({"year": [2024, 2020]}))
+    p = ex.ExposureParams(geo="DE", year=2024, index="aioe", exposed="threshold", threshold=0.75, aggregation="max")
+    assert ex.intro_texts(inp, p) == {
+        "lfs_years": "2021–2025", "sector_years": "2020–2024", "n_universe": "5",
+        "monitoring_quote": "la Commission suivra activement l'incidence de l'IA sur le marché du travail",
+        "monitoring_translation": ex.MONITORING_TRANSLATION, "index_label": "AIOE (Felten et al. 2021)",
+        "rule_text": "percentile rank among unit groups of at least 75", "geo": "Germany", "year": "2024",
+        "aggregation": "max"}
+    assert ex.score_unit("ilo2025") == ex.score_unit("eloundou_human") == "score 0–1 (share of exposed tasks)"
+    assert ex.score_unit("lm_aioe") == "standardised score (mean 0, SD 1 over US occupations)"
+
+
+def test_notes_and_captions_state_their_marks() -> None:
+    assert ex.countries_notes() == (
+        "Employment-weighted over ISCO-08 2-digit groups with a score (armed forces have none). Hatched: less than "
+        "95 % of total employment covered by scored 2-digit groups with a value (suppressed cells). '(u)': at least "
+        "1 % of the weights flagged u (low reliability) by Eurostat. Orange: the chosen country; black: EU27.")
+    assert ex.sectors_notes("Note.") == (
+        "Sections in NACE order (not ranked). Orange: sections holding one of the strategy's sectoral flagships "
+        "(approximate mapping; pharmaceuticals, robotics and automotive are parts of C). Major-group scores are "
+        "employment-weighted means of their 2-digit groups. Diamonds: the 2-digit sensitivity. '(u)': at least 5 % "
+        "of the section's scored employment from values Eurostat flags u (low reliability); '(b)': a cell used is "
+        "flagged b (break in series). Note.")
+    assert ex.correlation_notes("median") == (
+        "2-digit ISCO-08 groups (median of unit-group scores), pairwise over groups scored by both indices. Eloundou "
+        "et al. has no score for ICT professionals (OC25): its SOC 2018 codes for computer occupations are not in the "
+        "SOC-2010 crosswalk.")
+    assert ex.index_table_caption(2024, "R") == ("EU 2024: the headline under each index (exposed: R; mean scores in "
+                                                 "each index's own unit)")
+    assert ex.sensitivity_caption(2023) == ("EU 2023, ILO 2025: share of employment in exposed occupations under "
+                                            "other definitions of 'exposed' (percent of scored employment)")
