@@ -579,3 +579,141 @@ def test_notes_and_captions_state_their_marks() -> None:
                                                  "each index's own unit)")
     assert ex.sensitivity_caption(2023) == ("EU 2023, ILO 2025: share of employment in exposed occupations under "
                                             "other definitions of 'exposed' (percent of scored employment)")
+
+
+# ------------------------------------------------------------------------------------------ reading, typing, building
+def test_typed_from_text_types_numeric_columns_only() -> None:
+    text = pd.DataFrame({"isco08": ["1111", "1112"], "index": ["aioe", "aioe"], "score": ["0.5", ""],
+                         "score_bls": [1.5, np.nan], "n_soc": ["3", "0"], "extra": ["7", "8"]})
+    out = ex._typed_from_text(text, ex.INDICES_SCHEMA)
+    assert out["score"].dtype == "float64" and out["score"].iloc[0] == 0.5 and math.isnan(out["score"].iloc[1])
+    assert out["n_soc"].dtype == "int64" and out["n_soc"].tolist() == [3, 0]
+    assert out["isco08"].tolist() == ["1111", "1112"] and out["extra"].tolist() == ["7", "8"]  # text stays text
+    assert text["score"].tolist() == ["0.5", ""]  # the input is not modified
+
+
+def test_load_functions_type_the_processed_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import process
+
+    tables = {"exposure_indices": pd.DataFrame({"isco08": ["1111"], "index": ["aioe"], "score": [""],
+                                                "score_bls": ["2.5"], "n_soc": ["1"], "n_soc_bls": ["0"],
+                                                "n_soc_crosswalk": ["2"], "note": ["x"]}),
+              "exposure_soc_scores": pd.DataFrame({"index": ["aioe"], "soc": ["11-1011"], "title": ["CEO"],
+                                                   "score": ["1.25"], "n_onet": ["0"], "n_isco": ["2"],
+                                                   "us_employment": [""]}),
+              "exposure_ilo": ILO, "employment_by_occupation": _employment(),
+              "employment_by_occupation_sector": _sector()}
+    monkeypatch.setattr(process, "load", lambda name: tables[name].copy())
+    ind = ex.load_indices()
+    assert math.isnan(ind["score"].iloc[0]) and ind["score_bls"].iloc[0] == 2.5 and ind["n_soc_crosswalk"].iloc[0] == 2
+    soc = ex.load_soc_scores()
+    assert soc["score"].iloc[0] == 1.25 and soc["n_isco"].dtype == "int64" and math.isnan(soc["us_employment"].iloc[0])
+    inp = ex.load_chapter_inputs()
+    assert inp.indices["score_bls"].iloc[0] == 2.5 and inp.soc["n_isco"].iloc[0] == 2
+    assert inp.ilo is not None and inp.ilo["isco08"].tolist() == CODES
+    assert len(inp.employment) == len(_employment()) and len(inp.sector) == len(_sector())
+
+
+def _soc_sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    scores = pd.DataFrame({"index": ["aioe", "aioe", "eloundou"], "soc": ["11-1011", "11-9999", "11-1011"],
+                           "title": ["CEO", "Lost", "CEO"], "score": [1.5, 0.5, 0.3], "n_onet": [0, 0, 2]})
+    # 11-1011 → 1111 and 1112; 11-2022 → 1112 (no score anywhere)
+    cw = pd.DataFrame({"soc10": ["11-1011", "11-1011", "11-2022"], "isco08": ["1111", "1112", "1112"]})
+    bls = pd.Series({"11-1011": 1000.0, "11-2022": 10.0})
+    return scores, cw, bls
+
+
+def test_build_soc_scores_counts_mapping_and_weights(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
+    out = ex.build_soc_scores()
+    assert list(out.columns) == ["index", "soc", "title", "score", "n_onet", "n_isco", "us_employment"]
+    assert out["n_isco"].tolist() == [2, 0, 2] and out["n_isco"].dtype == "int64"
+    assert out["n_onet"].tolist() == [0, 0, 2] and out["n_onet"].dtype == "int64"
+    assert out["us_employment"].iloc[0] == 1000.0 and math.isnan(out["us_employment"].iloc[1])
+    ex.SOC_SCORES_SCHEMA.validate(out)
+
+
+def test_build_exposure_indices_notes_every_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    import analysis.ilo
+
+    ilo = pd.DataFrame({"isco08": ["1111", "2222", "1111"], "index_version": [2025, 2025, 2023],
+                        "mean": [0.4, 0.7, 0.35]})
+    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
+    monkeypatch.setattr(ex, "_source_path", lambda source, name: name)
+    monkeypatch.setattr(analysis.ilo, "read_ilo_scores", lambda path: ilo)
+    out = ex.build_exposure_indices()
+    ex.INDICES_SCHEMA.validate(out)
+    by = out.set_index(["index", "isco08"])
+    assert sorted(set(out["isco08"])) == ["1111", "1112", "2222"] and len(out) == 3 * len(ex.ALL_INDICES)
+    assert by.loc[("ilo2025", "1111"), "score"] == 0.4 and by.loc[("ilo2023", "1111"), "score"] == 0.35
+    assert by.loc[("ilo2025", "1111"), "note"] == "ILO published mean of task scores (ISCO-08)"
+    assert by.loc[("ilo2025", "1112"), "note"] == "not in the ILO file" and math.isnan(by.loc[("ilo2025", "1112"),
+                                                                                             "score"])
+    assert math.isnan(by.loc[("ilo2025", "1111"), "score_bls"]) and by.loc[("ilo2025", "1111"), "n_soc_crosswalk"] == 0
+    a = by.loc["aioe"]
+    assert a["note"].to_dict() == {
+        "1111": "mean over all the crosswalk's SOC codes",
+        "1112": "mean over the SOC codes with a score (some of the crosswalk's lack one)",
+        "2222": "no SOC code in the crosswalk"}
+    assert a.loc["1111", "score"] == 1.5 and a.loc["1111", "score_bls"] == 1.5
+    assert (a.loc["1112", "n_soc"], a.loc["1112", "n_soc_bls"], a.loc["1112", "n_soc_crosswalk"]) == (1, 1, 2)
+    assert by.loc[("lm_aioe", "1111"), "note"] == "none of the crosswalk's SOC codes has a score"
+    assert by.loc[("eloundou", "1112"), "score"] == 0.3
+    assert out["n_soc"].dtype == "int64" and out["note"].map(type).eq(str).all()
+
+
+# ------------------------------------------------------------------------------------------ charts
+def test_highlight_colors() -> None:
+    from analysis.figures import PALETTE
+
+    assert ex._highlight_colors(pd.Series(["DE", "EU27_2020", "FR"]), "DE") == [PALETTE[1], "#333333", PALETTE[0]]
+
+
+def test_chart_countries_and_mix_label_and_hatch() -> None:
+    import matplotlib.pyplot as plt
+
+    shown = ex.countries_shown(_countries(), "CH")
+    fig = ex.chart_countries(shown, "DE", "score 0–1", "Title")
+    a, b = fig.axes[:2]
+    assert a.get_title() == "Title" and a.get_xlabel() == "% of employment in exposed occupations"
+    assert b.get_xlabel() == "mean score, score 0–1"
+    assert [t.get_text() for t in a.get_yticklabels()] == shown["name"].tolist()
+    assert [p.get_hatch() for p in a.patches] == ["", "", "", "", "///", ""]  # Cyprus: low coverage
+    assert [p.get_width() for p in b.patches] == shown["mean_score"].tolist()
+    plt.close(fig)
+    mix = ex.mix_shown(_mix().assign(n_dropped=[0, 3, 2, 0, 1]), "CH")
+    fig = ex.chart_mix(mix, "DE", "Mix")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Mix" and [p.get_hatch() for p in ax.patches] == ["///", "", "", "", ""]  # DE: 3 > 2
+    assert ax.get_xlabel() == "change in % of employment in exposed occupations (percentage points)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == mix["name"].tolist()
+    plt.close(fig)
+
+
+def test_chart_sectors_correlations_teachers_labels() -> None:
+    import matplotlib.pyplot as plt
+
+    plot = pd.DataFrame({"nace": ["C", "P"], "label": ["Manufacturing", "Education"], "exposed_pct": [30.0, 40.0],
+                         "exposed_pct_2d": [30.0, 20.0], "substituted": ["", "OC2→OC23"], "strategy": ["x", ""],
+                         "u_pct": [5.0, 4.9], "n_break": [0, 1]})
+    fig = ex.chart_sectors(plot, "Sectors")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["C Manufacturing (u)", "P Education (b)"]
+    assert ax.get_title() == "Sectors" and ax.get_xlabel() == "% of the section's employment in exposed occupations"
+    assert ax.collections[0].get_offsets().tolist() == [[20.0, 1.0]]  # the diamond: P's 2-digit figure
+    plt.close(fig)
+    fig = ex.chart_correlations(_corr(), "Corr")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts][:3] == ["1.00", "0.95", "0.62"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ILO 2025", "ILO 2023", "AIOE"]
+    assert ax.get_title() == "Corr"
+    plt.close(fig)
+    fig = ex.chart_teachers(_teachers(), "Teachers")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Teachers" and ax.get_xlim() == (0.0, 100.0)
+    assert ax.get_xlabel() == "% of other EU workers less exposed"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ILO 2025", "AIOE", "LM-AIOE", "GPT-4 β"]
+    assert ax.lines[0].get_xdata().tolist() == [40.15, 70.05]  # ILO 2025's unit groups 23xx
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["range of unit groups 23xx", "teaching professionals (ISCO 23)", "JRC claim (90 %)"]
+    plt.close(fig)
