@@ -717,3 +717,89 @@ def test_chart_sectors_correlations_teachers_labels() -> None:
     labels = ax.get_legend_handles_labels()[1]
     assert labels == ["range of unit groups 23xx", "teaching professionals (ISCO 23)", "JRC claim (90 %)"]
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------ more boundaries
+def test_mix_change_whole_rows_skips_a_geo_without_a_year() -> None:
+    emp = pd.DataFrame([
+        ("OC11", "BB", 2023, 100.0, ""), ("OC23", "BB", 2023, 100.0, "b"), ("OC41", "BB", 2023, 50.0, ""),
+        ("OC11", "BB", 2025, 100.0, ""), ("OC23", "BB", 2025, 300.0, ""), ("OC41", "BB", 2025, np.nan, ""),
+        ("OC01", "BB", 2025, 9.0, ""), ("OC11", "CC", 2023, 100.0, ""),  # CC: no 2025 at all → no row
+    ], columns=["isco08", "geo", "year", "value_thousands", "flag"])
+    emp = pd.concat([emp, pd.DataFrame([("OC11", "DD", 2023, 10.0, ""), ("OC11", "DD", 2025, 30.0, "")],
+                                       columns=emp.columns)])
+    scores2 = pd.Series({"OC11": 0.2, "OC23": 0.4, "OC41": 0.8, "OC99": 0.9})  # OC99: a group nobody employs
+    shares2 = pd.Series({"OC11": 0.0, "OC23": 1.0, "OC41": 1.0, "OC99": 1.0})
+    out = ex.mix_change(emp, scores2, shares2, 2023, 2025)
+    # CC has no value in 2025: no row (before the fix it got a row of NaN changes, which the chapter's
+    # "largest increase" would have picked as its last member); DD, after it, is still there
+    assert out["geo"].tolist() == ["BB", "DD"]
+    # BB, OC11 and OC23 in both years (OC41 dropped, OC01 unscored): base (20 + 40)/200 = 0.3, share 50 %;
+    # target (20 + 120)/400 = 0.35, share 75 %; OC23's 2023 value is flagged b
+    assert out.iloc[0].to_dict() == pytest.approx({
+        "geo": "BB", "mean_base": 0.3, "mean_target": 0.35, "d_mean": 0.05, "exposed_base": 50.0,
+        "exposed_target": 75.0, "d_exposed_pp": 25.0, "n_dropped": 1, "dropped": "OC41", "n_break": 1})
+    assert out.iloc[1]["n_break"] == 0 and out.iloc[1]["d_exposed_pp"] == 0.0
+    two = pd.concat([emp, pd.DataFrame([("OC41", "BB", 2023, 1.0, ""), ("OC41", "DD", 2023, 1.0, "")],
+                                       columns=emp.columns)])
+    assert ex.mix_change(two, scores2, shares2, 2023, 2025).iloc[0]["dropped"] == "OC41"
+
+
+def test_one_digit_scores_filters_geo_year_and_unscored_groups() -> None:
+    emp = pd.DataFrame([("OC11", "XX", 2024, 100.0), ("OC12", "XX", 2024, 300.0), ("OC23", "XX", 2024, 50.0),
+                        ("OC01", "XX", 2024, 40.0), ("OC11", "YY", 2024, 999.0), ("OC11", "XX", 2023, 999.0),
+                        ("OC24", "XX", 2024, np.nan)], columns=["isco08", "geo", "year", "value_thousands"])
+    s2 = pd.Series({"OC11": 0.2, "OC12": 0.6, "OC23": 0.5, "OC24": 0.9, "OC99": 0.1})
+    e2 = pd.Series({"OC11": 0.0, "OC12": 1.0, "OC23": 1.0, "OC24": 1.0, "OC99": 1.0})
+    out = ex.one_digit_scores(emp, s2, e2, "XX", 2024)
+    # OC1 = (100·0.2 + 300·0.6)/400 = 0.5, share 300/400; OC2 = OC23 only (OC24 has no value); OC0 unscored
+    assert out.index.name == "isco08" and out.index.tolist() == ["OC1", "OC2"]
+    assert out["score"].tolist() == pytest.approx([0.5, 0.5]) and out["exposed_share"].tolist() == [0.75, 1.0]
+    assert out["emp"].tolist() == [400.0, 50.0] and list(out.columns) == ["score", "exposed_share", "emp"]
+
+
+def test_index_flag_counts_ilo_row_and_default_label() -> None:
+    ind = pd.DataFrame({"isco08": CODES, "index": "ilo2025", "score": [0.8, 0.3, 0.6, 0.2, np.nan],
+                        "score_bls": np.nan})
+    row = ex.index_flag_counts(ind, ILO, names=("ilo2025",)).iloc[0].to_dict()
+    cut = row.pop("cut_score")
+    assert math.isnan(cut) and row == {"index": "ilo2025", "label": "ILO 2025", "n_universe": 5, "n_scored": 4,
+                                       "k": 2, "n_flagged": 2, "n_flagged_ties": 2, "n_tied_at_cut": 0}
+    effect = pd.DataFrame({"label": ["A", "B"], "exposed_pct": [30.0, 33.4], "exposed_pct_ties": [30.0, 33.4]})
+    assert ex.tie_range_sentence(effect).startswith("Across the 2 indices the EU share of employment")
+
+
+def test_text_tolerant_schema_types_then_validates() -> None:
+    text = pd.DataFrame({"isco08": ["1111"], "index": ["aioe"], "score": ["0.5"], "score_bls": [""],
+                         "n_soc": ["1"], "n_soc_bls": ["0"], "n_soc_crosswalk": ["1"], "note": ["n"]})
+    out = ex._TextTolerantSchema(ex.INDICES_SCHEMA).validate(text)
+    assert out["score"].iloc[0] == 0.5 and out["n_soc"].dtype == "int64"
+    with pytest.raises(Exception, match="n_soc <= n_soc_crosswalk"):
+        ex._TextTolerantSchema(ex.INDICES_SCHEMA).validate(text.assign(n_soc="2", n_soc_bls="0"))
+
+
+def test_processed_tables_metadata() -> None:
+    indices, soc = ex._processed_tables()
+    assert (indices.name, indices.key, indices.build) == ("exposure_indices", ("isco08", "index"),
+                                                          ex.build_exposure_indices)
+    assert indices.sources == ("ilo-genai-isco08", "felten-aioe", "eloundou-gpts", "ibs-crosswalk-soc10-isco08",
+                               "bls-oews-2021")
+    assert (soc.name, soc.key, soc.build) == ("exposure_soc_scores", ("index", "soc"), ex.build_soc_scores)
+    assert soc.sources == indices.sources[1:]
+    assert indices.schema.schema is ex.INDICES_SCHEMA and soc.schema.schema is ex.SOC_SCORES_SCHEMA
+    assert list(indices.columns) == list(ex.INDICES_SCHEMA.columns)  # every column documented, in order
+    assert set(soc.columns) == {"n_onet", "n_isco", "us_employment"}
+    # the facts a reader needs, as written (case matters: ISCO-08, SOC, BLS)
+    assert indices.description.startswith("Generative-AI / AI exposure score of every ISCO-08 unit group")
+    assert indices.description.endswith("the last four mapped from US SOC codes.")
+    assert indices.unit.startswith("score in each index's own unit: ILO and Eloundou 0-1")
+    assert indices.unit.endswith("standardised (mean 0, SD 1 over US SOC occupations)")
+    assert "BLS OEWS May 2021" in indices.processing and "436 ISCO-08 unit groups" in indices.processing
+    assert indices.processing.startswith("ILO: the published occupation means.")
+    assert indices.processing.endswith("empty score = no score (counted, see note).")
+    assert indices.columns["isco08"] == "ISCO-08 unit group (4 digits, text)"
+    assert indices.columns["n_soc_bls"] == "of which with a BLS weight"
+    assert soc.description.startswith("The SOC-level scores behind the SOC-based exposure indices")
+    assert soc.unit == "score in the index's own unit; us_employment persons"
+    assert soc.processing.startswith("Felten: sheets 'Appendix A' (AIOE) and 'LM AIOE' as published.")
+    assert soc.columns["n_isco"] == "ISCO-08 unit groups the SOC code maps to (0 = not in the crosswalk)"
