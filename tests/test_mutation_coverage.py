@@ -62,3 +62,17 @@ def test_missing_by_geo_highest_first_ties_in_order() -> None:
                       "value": [np.nan, 1.0, np.nan, 2.0, np.nan, np.nan, np.nan, 1.0]})
     out = cov.missing_by_geo(f, "value")
     assert out.index.tolist() == ["CY", "AT", "BE"] and out.tolist() == [75.0, 50.0, 50.0]
+
+
+def test_missing_by_geo_keeps_code_order_among_many_ties() -> None:
+    # 64 geos AA…HH; every third (0, 3, …) has 1 of 4 rows missing (25 %), the others 2 of 4 (50 %)
+    geos = [a + b for a in "ABCDEFGH" for b in "ABCDEFGH"]
+    rows = []
+    for i, g in enumerate(geos):
+        n_missing = 1 if i % 3 == 0 else 2
+        rows += [(g, np.nan)] * n_missing + [(g, 1.0)] * (4 - n_missing)
+    out = cov.missing_by_geo(pd.DataFrame(rows, columns=["geo", "value"]), "value")
+    half = [g for i, g in enumerate(geos) if i % 3]
+    quarter = [g for i, g in enumerate(geos) if i % 3 == 0]
+    assert out.index.tolist() == half + quarter  # a stable sort: alphabetical within each share
+    assert out.tolist() == [50.0] * len(half) + [25.0] * len(quarter)
