@@ -803,3 +803,24 @@ def test_processed_tables_metadata() -> None:
     assert soc.unit == "score in the index's own unit; us_employment persons"
     assert soc.processing.startswith("Felten: sheets 'Appendix A' (AIOE) and 'LM AIOE' as published.")
     assert soc.columns["n_isco"] == "ISCO-08 unit groups the SOC code maps to (0 = not in the crosswalk)"
+
+
+# ------------------------------------------------------------------------------------------ ties on many rows
+#: 40 unit groups 1000…1039: even positions score 0.7, odd 0.5 — enough rows for an unstable sort to reorder ties.
+MANY = pd.Series([0.5 if i % 2 else 0.7 for i in range(40)], index=[str(1000 + i) for i in range(40)])
+
+
+def test_tie_rule_takes_lower_codes_first_among_many_ties() -> None:
+    # top share 0.3 of 40 → k = 12: the 20 groups at 0.7 are tied; the code rule takes the 12 lowest codes
+    flag = ex.exposed_units(MANY.iloc[::-1], "gradient", "ilo2023", top_share=0.3, ties="code")
+    assert sorted(flag[flag == 1.0].index) == [str(1000 + 2 * i) for i in range(12)]
+    view = ex.IndexView("ilo2023", MANY, MANY, MANY, MANY)
+    top = ex.top_occupations(view, pd.DataFrame({"isco08": [], "index_version": [], "title": []}), n=5)
+    assert top["isco08"].tolist() == ["1000", "1002", "1004", "1006", "1008"]
+
+
+def test_sector_order_ties_in_nace_order_among_many_sections() -> None:
+    sections = list("ABCDEFGHIJKLMNOPQRSTU")
+    frame = pd.DataFrame({"nace": sections[::-1], "x": [1.0 if i % 2 else 2.0 for i in range(21)][::-1]})
+    order = ex._order(frame, "x")
+    assert order == [s for i, s in enumerate(sections) if i % 2 == 0] + [s for i, s in enumerate(sections) if i % 2]
