@@ -815,7 +815,8 @@ def test_tie_rule_takes_lower_codes_first_among_many_ties() -> None:
     flag = ex.exposed_units(MANY.iloc[::-1], "gradient", "ilo2023", top_share=0.3, ties="code")
     assert sorted(flag[flag == 1.0].index) == [str(1000 + 2 * i) for i in range(12)]
     view = ex.IndexView("ilo2023", MANY, MANY, MANY, MANY)
-    top = ex.top_occupations(view, pd.DataFrame({"isco08": [], "index_version": [], "title": []}), n=5)
+    ilo = pd.DataFrame({"isco08": ["1000"], "index_version": [2025], "title": ["First"]})
+    top = ex.top_occupations(view, ilo, n=5)
     assert top["isco08"].tolist() == ["1000", "1002", "1004", "1006", "1008"]
 
 
