@@ -184,3 +184,26 @@ def test_seed_lines_reads_utf8(tmp_path: Path) -> None:
     (tmp_path / "000_0000000000000000.txt").write_bytes("Défis ⁴\nsuite".encode())
     assert cl.seed_lines(_doc(), tmp_path) == ["Défis ⁴", "suite"]
     assert config.seeds_dir().name == "seeds"
+
+
+# ------------------------------------------------------------------------------------------ sentences' branches
+def test_strategic_sectors_without_the_public_sector() -> None:
+    actions = pd.DataFrame({"group_fr": [cl.ANNEX3_SECTOR_GROUP] * 3, "area_fr": ["Robotique", "Énergie", "Santé"]})
+    f = cl.strategic_sectors(actions)
+    assert f.values == (3.0,) and f.text == "3 industrial sectors in Annex 3"
+    assert f.note == ("Counted from our transcription of Annex 3 of the strategy (its heading « Secteurs industriels "
+                      "stratégiques » lists 3 areas, the public sector not among them): a check of the slides against "
+                      "the strategy, not against outside data.")
+
+
+def test_findings_text_plural_and_singular_branches() -> None:
+    counts = {"reproduced": 1, "consistent": 1, "mixed": 1, "differs": 2, "not tested here": 0,
+              "not testable with public data": 2, "commitment": 1}
+    # tested = 1 + 1 + 1 + 2 = 5 of 8; two closed sources "rest"; one pledge "is a commitment"
+    assert cl.findings_text(counts, 2) == (
+        "Of the 8 claims with figures that the book found in the 2 documents it quotes, its data test 5: "
+        "1 reproduced, 1 consistent with a related measure, 1 mixed and 2 differing. "
+        "0 could be checked against a published source or public data that this book does not use; "
+        "2 rest on closed sources; 1 is a commitment (budgets, targets, plans), not measurements.")
+    with pytest.raises(KeyError, match="counts lack mixed, commitment"):
+        cl.findings_text({k: v for k, v in counts.items() if k not in ("mixed", "commitment")}, 2)
