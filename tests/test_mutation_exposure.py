@@ -825,3 +825,27 @@ def test_sector_order_ties_in_nace_order_among_many_sections() -> None:
     frame = pd.DataFrame({"nace": sections[::-1], "x": [1.0 if i % 2 else 2.0 for i in range(21)][::-1]})
     order = ex._order(frame, "x")
     assert order == [s for i, s in enumerate(sections) if i % 2 == 0] + [s for i, s in enumerate(sections) if i % 2]
+
+
+def test_index_flag_counts_rows_at_k_one_and_zero() -> None:
+    ind = pd.DataFrame({"isco08": CODES * 2, "index": ["aioe"] * 5 + ["lm_aioe"] * 5,
+                        "score": [2.0, 2.0, 1.0, np.nan, np.nan, 0.5, np.nan, np.nan, np.nan, np.nan],
+                        "score_bls": np.nan})
+    c = ex.index_flag_counts(ind, ILO, names=("aioe", "lm_aioe")).set_index("index")
+    # AIOE: 3 scored, k = round(0.4 × 3 = 1.2) = 1; the cut 2.0 is shared by 2 → 1 flagged, 2 with every tie
+    assert c.loc["aioe"].to_dict() == {"label": "AIOE", "n_universe": 5, "n_scored": 3, "k": 1, "n_flagged": 1,
+                                       "n_flagged_ties": 2, "n_tied_at_cut": 2, "cut_score": 2.0}
+    # LM-AIOE: 1 scored, k = round(0.4) = 0: nothing flagged, no cut
+    lm = c.loc["lm_aioe"].to_dict()
+    assert math.isnan(lm.pop("cut_score")) and lm == {"label": "LM-AIOE", "n_universe": 5, "n_scored": 1, "k": 0,
+                                                       "n_flagged": 0, "n_flagged_ties": 0, "n_tied_at_cut": 0}
+
+
+def test_index_count_sentence_without_ilo2025_and_without_ties() -> None:
+    counts = pd.DataFrame({"index": ["aioe", "lm_aioe"], "label": ["AIOE", "LM-AIOE"], "n_universe": [12, 12],
+                           "n_scored": [10, 8], "n_flagged": [4, 3], "n_flagged_ties": [4, 3],
+                           "n_tied_at_cut": [1, 1], "cut_score": [1.0, 2.0]})
+    assert ex.index_count_sentence(counts) == (
+        "The indices do not flag the same number of unit groups. Unit groups flagged, of those each index scores: "
+        "AIOE 4 of 10 and LM-AIOE 3 of 8. Coverage: LM-AIOE score fewer of the 12 unit groups than AIOE (10), so the "
+        "same share of their scored unit groups is fewer unit groups. No index has ties across its cut-off.")
