@@ -849,3 +849,96 @@ def test_index_count_sentence_without_ilo2025_and_without_ties() -> None:
         "The indices do not flag the same number of unit groups. Unit groups flagged, of those each index scores: "
         "AIOE 4 of 10 and LM-AIOE 3 of 8. Coverage: LM-AIOE score fewer of the 12 unit groups than AIOE (10), so the "
         "same share of their scored unit groups is fewer unit groups. No index has ties across its cut-off.")
+
+
+# ------------------------------------------------------------------------------------------ core functions' edges
+def test_weighted_exposure_expected_groups_no_total_and_no_shares() -> None:
+    emp = pd.DataFrame([("OC11", "XX", 2025, 100.0, "u"), ("OC23", "XX", 2025, 300.0, ""),
+                        ("OC01", "XX", 2025, 10.0, "u"), ("OC41", "XX", 2025, np.nan, "")],
+                       columns=["isco08", "geo", "year", "value_thousands", "flag"])
+    scores2 = pd.Series({"OC11": 0.2, "OC23": 0.4, "OC41": 0.8, "OC52": 0.1})
+    row = ex.weighted_exposure(emp, scores2, groups=["OC01", "OC11", "OC23", "OC41", "OC52"]).iloc[0]
+    # OC52 is expected but absent, OC41 suppressed: both missing; OC01 has employment but no score; no TOTAL row
+    assert (row["geo"], row["year"], row["n_missing"], row["missing"]) == ("XX", 2025, 2, "OC41 OC52")
+    assert row["unscored"] == "OC01" and row["emp_unscored"] == 10.0 and row["emp_scored"] == 400.0
+    assert math.isnan(row["exposed_pct"]) and math.isnan(row["emp_total"]) and math.isnan(row["coverage_pct"])
+    assert row["mean_score"] == pytest.approx((100 * 0.2 + 300 * 0.4) / 400)
+    assert row["emp_u"] == 100.0 and row["u_pct"] == 25.0  # OC01's u is unscored: not counted
+    none = ex.weighted_exposure(emp[emp["isco08"] == "OC01"], scores2).iloc[0]  # nothing scored
+    assert none["emp_scored"] == 0.0 and math.isnan(none["mean_score"]) and math.isnan(none["u_pct"])
+
+
+def test_soc_to_isco_defaults_duplicates_and_nan_scores() -> None:
+    cw = pd.DataFrame({"soc10": ["11-0001", "11-0001", "11-0002", "11-0003"],
+                       "isco08": ["1111", "1111", "2222", "2222"]})  # a duplicated pair counts once
+    soc = pd.DataFrame({"soc": ["11-0002", "11-0001", "11-0003", "99-0002", "99-0001"],
+                        "score": [0.6, 0.2, np.nan, 0.5, 0.4]})
+    res = ex.soc_to_isco(soc, cw)
+    s = res.scores
+    assert list(s.columns) == ["isco08", "score", "score_weighted", "n_soc", "n_soc_weighted", "n_soc_crosswalk"]
+    assert s["isco08"].tolist() == ["1111", "2222"] and s["score"].tolist() == [0.2, 0.6]
+    # 11-0003's score is NaN: unscored, not averaged; the weights are absent: no weighted score
+    assert s["n_soc"].tolist() == [1, 1] and s["n_soc_crosswalk"].tolist() == [1, 2]
+    assert s["n_soc_weighted"].tolist() == [0, 0] and s["score_weighted"].isna().all()
+    assert res.unmapped_soc["soc"].tolist() == ["99-0001", "99-0002"] and res.unmapped_soc.index.tolist() == [0, 1]
+    assert res.isco_without_score == []
+
+
+def test_eu_sector_sum_without_flags_and_with_combined_flags() -> None:
+    sector = pd.DataFrame({"isco08": ["OC1", "OC1", "OC1"], "nace": ["C"] * 3, "geo": ["AA", "BB", "CC"],
+                           "year": [2024] * 3, "value_thousands": [1.0, 2.0, 4.0]})
+    out = ex.eu_sector_sum(sector, ("AA", "BB", "CC")).iloc[0]
+    assert out["flag"] == "" and out["value_u_thousands"] == 0.0 and out["complete"] and out["geo"] == "EU27_2020"
+    flagged = ex.eu_sector_sum(sector.assign(flag=["u", "b", "ub"]), ("AA", "BB", "CC")).iloc[0]
+    assert flagged["flag"] == "bu" and flagged["value_u_thousands"] == 5.0 and flagged["value_thousands"] == 7.0
+    assert list(ex.eu_sector_sum(sector, ("AA", "BB", "CC")).columns) == [
+        "isco08", "nace", "year", "value_thousands", "n_present", "flag", "value_u_thousands", "complete", "geo"]
+
+
+def test_sector_exposure_without_flags_and_without_scored_employment() -> None:
+    scores1 = pd.DataFrame({"score": [0.5], "exposed_share": [0.25]}, index=["OC1"])
+    cells = pd.DataFrame({"isco08": ["OC1", "OC0", "OC0"], "nace": ["X", "Y", "X"],
+                          "value_thousands": [40.0, 5.0, 10.0]})
+    out = ex.sector_exposure(cells, scores1).set_index("nace")
+    assert out.loc["X", "label"] == "X" and out.loc["X", "exposed_pct"] == 25.0 and out.loc["X", "u_pct"] == 0.0
+    assert out.loc["X", "n_break"] == 0 and out.loc["X", "emp_unscored"] == 10.0
+    y = out.loc["Y"]
+    assert y["emp_scored"] == 0.0 and math.isnan(y["mean_score"]) and math.isnan(y["exposed_pct"])
+    assert math.isnan(y["u_pct"])
+
+
+def test_exposed_units_refusals_and_missing_gradients() -> None:
+    s = pd.Series([0.2, 0.9], index=["1111", "1112"])
+    with pytest.raises(ValueError, match="^exposed_units: the gradient rule for ilo2025 needs the ILO gradients$"):
+        ex.exposed_units(s, "gradient", "ilo2025")
+    for share in (0.0, 1.0):
+        with pytest.raises(ValueError, match="needs 0 < top_share < 1"):
+            ex.exposed_units(s, "gradient", "aioe", top_share=share)
+    for t in (0.0, 1.0):
+        with pytest.raises(ValueError, match=f"^threshold {t} must lie strictly between 0 and 1$"):
+            ex.exposed_units(s, "threshold", "ilo2025", threshold=t)
+    with pytest.raises(ValueError, match="^exposed rule 'any': choose gradient or threshold$"):
+        ex.exposed_units(s, "any", "ilo2025")  # type: ignore[arg-type]
+    # a scored unit group without an ILO gradient is not exposed; the result keeps its name
+    out = ex.exposed_units(s, "gradient", "ilo2025", gradients=pd.Series({"1112": f"{G}2"}))
+    assert out.to_dict() == {"1111": 0.0, "1112": 1.0} and out.name == "exposed"
+    assert ex.exposed_units(s, "threshold", "ilo2025", threshold=0.5).name == "exposed"
+
+
+def test_small_helpers() -> None:
+    assert ex._join([]) == "" and ex._join(["a"]) == "a" and ex._join(["a", "b", "c"]) == "a, b and c"
+    assert ex.two_digit_code(pd.Index(["2330", "0110"])).tolist() == ["OC23", "OC01"]
+    assert ex.short_label("eloundou_human") == "human β"
+    ind = pd.DataFrame({"isco08": ["2", "1"], "index": "ilo2025", "score": [0.5, 0.1], "score_bls": [9.0, 9.0]})
+    s = ex.unit_scores(ind, "ilo2025", "bls")  # native ISCO index: the US weighting does not apply
+    assert s.tolist() == [0.1, 0.5] and s.index.tolist() == ["1", "2"] and s.name == "ilo2025"
+    with pytest.raises(KeyError, match=r"index 'aioe' not in the table; known: \['ilo2025'\]"):
+        ex.unit_scores(ind, "aioe")
+    out = ex.to_two_digit(pd.Series([0.1, np.nan], index=["2310", "2320"]))
+    assert out["n_units"].dtype == "int64" and out.index.name == "isco08" and out["n_units_total"].tolist() == [2]
+    wide = pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan], "b": [3.0, 1.0, 2.0, 4.0], "c": [np.nan, np.nan, 1.0, 2.0]})
+    corr = ex.rank_correlations(wide)
+    assert math.isnan(corr.loc["a", "c"]) and corr.loc["a", "b"] == pytest.approx(-0.5)  # 2 pairs: too few
+    flags = ex.gradient_flags(pd.Series([0.5, np.nan], index=["1", "2"]), pd.Series({"1": f"{G}1", "2": f"{G}1"}),
+                              (f"{G}1",))
+    assert flags.iloc[0] == 1.0 and math.isnan(flags.iloc[1]) and flags.name == "exposed"
