@@ -942,3 +942,43 @@ def test_small_helpers() -> None:
     flags = ex.gradient_flags(pd.Series([0.5, np.nan], index=["1", "2"]), pd.Series({"1": f"{G}1", "2": f"{G}1"}),
                               (f"{G}1",))
     assert flags.iloc[0] == 1.0 and math.isnan(flags.iloc[1]) and flags.name == "exposed"
+
+
+def _sens(rows: list[tuple[str, str, float, float, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["nace", "label", "exposed_pct", "exposed_pct_2d", "substituted", "emp_scored"])
+
+
+def test_sector_sentence_whole_text_when_only_the_top_agrees() -> None:
+    sens = _sens([("K", "Finance", 75.0, 75.0, "", 100.0), ("P", "Education", 35.0, 15.0, "OC2→OC23", 100.0),
+                  ("Q", "Health", 40.0, 10.0, "OC2→OC22 OC3→OC32", 100.0), ("Z", "Z", 99.0, 99.0, "", 0.0)])
+    # readings: K 75, Q 40, P 35 and K 75, P 15, Q 10 → Q and P move (2 of 3); the top (K) agrees; Z unscored
+    assert ex.sector_sentence(sens, "XX", 2024) == (
+        "In XX (2024) each section's employment is known only by ISCO major group, so each major group carries its "
+        "exposure averaged over all sectors. Education (P): 35.0 % of its employment in exposed occupations with "
+        "major-group averages, 15.0 % if its professionals (OC2) were all teaching professionals (OC23); Health (Q): "
+        "40.0 % of its employment in exposed occupations with major-group averages, 10.0 % if its professionals (OC2) "
+        "were all health professionals (OC22); and its technicians and associate professionals (OC3) were all health "
+        "associate professionals (OC32). The LFS does not cross 2-digit occupations with sectors, so the data cannot "
+        "say which figure is closer for these sections. The order of sections changes between the two readings (2 of "
+        "3 sections change rank), so this page does not rank sections by exposure; under both, the most exposed is "
+        "Finance (K), though these too rest on major-group averages.")
+
+
+def test_sector_sentence_top_and_bottom_agree_or_neither() -> None:
+    both = _sens([("A", "Alpha", 50.0, 50.0, "", 1.0), ("B", "Beta", 30.0, 20.0, "", 1.0),
+                  ("C", "Gamma", 25.0, 25.0, "", 1.0), ("D", "Delta", 10.0, 10.0, "", 1.0)])
+    # A 50, B 30, C 25, D 10 and A 50, C 25, B 20, D 10: B and C swap, A on top and D at the bottom in both
+    assert ex.sector_sentence(both, "XX", 2024).endswith(
+        "(2 of 4 sections change rank), so this page does not rank sections by exposure; under both, the most exposed "
+        "is Alpha (A) and the least exposed Delta (D), though these too rest on major-group averages.")
+    neither = _sens([("A", "Alpha", 50.0, 10.0, "", 1.0), ("B", "Beta", 30.0, 60.0, "", 1.0)])
+    text = ex.sector_sentence(neither, "XX", 2024)
+    assert text.endswith("(2 of 2 sections change rank), so this page does not rank sections by exposure.")
+    assert "were all" not in text and "averaged over all sectors. The LFS" in text
+
+
+def test_sensitivity_sentence_without_the_ilo_readings_or_missing_rows() -> None:
+    table = pd.DataFrame({"definition": ["h", "x"], "exposed_pct": [10.05, 20.0], "headline": [True, False],
+                          "note": ["", ""]})
+    assert ex.sensitivity_sentence(table, "XX") == (
+        "The headline counts h (10.1 % of XX employment). Other readings of the same index: x 20.0 %.")
