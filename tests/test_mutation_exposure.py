@@ -982,3 +982,71 @@ def test_sensitivity_sentence_without_the_ilo_readings_or_missing_rows() -> None
                           "note": ["", ""]})
     assert ex.sensitivity_sentence(table, "XX") == (
         "The headline counts h (10.1 % of XX employment). Other readings of the same index: x 20.0 %.")
+
+
+# ------------------------------------------------------------------------------------------ parameters, sources, charts
+def test_exposure_params_check_data_lists_valid_years_and_geos(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import process
+    from analysis.params import ParameterError
+
+    emp = pd.DataFrame([("OC11", "DE", 2024, 1.0), ("OC11", "EU27_2020", 2024, 1.0), ("OC11", "EA21", 2024, 1.0),
+                        ("OC11", "AT", 2024, 1.0), ("OC11", "FR", 2024, np.nan), ("OC11", "FR", 2025, 1.0),
+                        ("TOTAL", "BE", 2024, 9.0), ("OC1", "IT", 2023, 1.0)],
+                       columns=["isco08", "geo", "year", "value_thousands"])
+    monkeypatch.setattr(process, "load", lambda name: {"employment_by_occupation": emp}[name])
+    ex.ExposureParams(geo="DE", year=2024).check_data()
+    with pytest.raises(ParameterError, match=r"^labour_exposure: parameter year=2023 is not valid; choose one of: "
+                                             r"2024, 2025$"):
+        ex.ExposureParams(geo="DE", year=2023).check_data()
+    # FR has no 2-digit value in 2024; BE only a total: the EU and euro area first, then by code
+    with pytest.raises(ParameterError, match=r"parameter geo='FR' is not valid; choose one of: EU27_2020, EA21, AT, "
+                                             r"DE$"):
+        ex.ExposureParams(geo="FR", year=2024).check_data()
+
+
+def test_source_path_only_for_declared_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    import analysis.process
+    import analysis.sources
+
+    files = [SimpleNamespace(name="a.csv"), SimpleNamespace(name="b.xlsx")]
+    monkeypatch.setattr(analysis.sources, "load_registry",
+                        lambda: SimpleNamespace(get=lambda sid: SimpleNamespace(files=files)))
+    monkeypatch.setattr(analysis.process, "_file", lambda sid, i: (f"{sid}/{i}", "fmt"))
+    assert ex._source_path("src", "b.xlsx") == "src/1"
+    with pytest.raises(FileNotFoundError, match=r"^src: no file 'c.txt' declared in sources.yml \(declared: "
+                                                r"\['a.csv', 'b.xlsx'\]\)$"):
+        ex._source_path("src", "c.txt")
+
+
+def test_build_exposure_indices_reads_the_ilo_file_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import analysis.ilo
+
+    paths = {("ilo-genai-isco08", "Final_Scores_ISCO08_Gmyrek_et_al_2025.xlsx"): "ilo.xlsx"}
+    ilo = pd.DataFrame({"isco08": ["1111"], "index_version": [2025], "mean": [0.4]})
+    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
+    monkeypatch.setattr(ex, "_source_path", lambda source, name: paths[(source, name)])
+    monkeypatch.setattr(analysis.ilo, "read_ilo_scores", lambda path: {"ilo.xlsx": ilo}[path])
+    assert ex.build_exposure_indices().set_index(["index", "isco08"]).loc[("ilo2025", "1111"), "score"] == 0.4
+
+
+def test_prepare_index_default_threshold_and_mix_increases_above_zero() -> None:
+    v = ex.prepare_index(_indices(), ILO, "ilo2025", rule="threshold")  # default 0.5: 0.8 and 0.6 exposed
+    assert v.exposed4.to_dict() == {"1111": 1.0, "1112": 0.0, "2111": 1.0, "2112": 0.0, "2113": 0.0}
+    mix = _mix().assign(d_exposed_pp=[0.375, -1.0, 0.5, 2.125, 5.0])  # FR +0.5: an increase below one point
+    assert ex.mix_texts(mix, "DE", 2023, 2025)["mix_n_up"] == "2"
+
+
+def test_chart_axes_details() -> None:
+    import matplotlib.pyplot as plt
+
+    fig = ex.chart_mix(ex.mix_shown(_mix(), "CH"), "DE", "Mix")
+    assert list(fig.axes[0].lines[0].get_xdata()) == [0, 0]  # the zero line
+    plt.close(fig)
+    fig = ex.chart_correlations(_corr(), "Corr")
+    assert fig.axes[0].images[0].get_clim() == (0, 1) and fig.axes[1].get_ylabel() == "Spearman rank correlation"
+    plt.close(fig)
+    fig = ex.chart_teachers(_teachers(), "Teachers")
+    assert [c.get_zorder() for c in fig.axes[0].collections] == [3, 3, 3, 3, 4]  # dots above the unit groups
+    plt.close(fig)
