@@ -207,3 +207,52 @@ def test_findings_text_plural_and_singular_branches() -> None:
         "2 rest on closed sources; 1 is a commitment (budgets, targets, plans), not measurements.")
     with pytest.raises(KeyError, match="counts lack mixed, commitment"):
         cl.findings_text({k: v for k, v in counts.items() if k not in ("mixed", "commitment")}, 2)
+
+
+def _ai(rows: list[tuple[str, str, str, int, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"dataset": "isoc_eb_ai", "indicator": i, "unit": "PC_ENT", "size_class": s,
+                          "nace": "C10-S951_X_K", "geo": g, "year": y, "value": v, "flag": f}
+                         for i, g, s, y, v, f in rows])
+
+
+def test_sme_ai_use_survey_years_and_flags_of_both_figures() -> None:
+    eu = "EU27_2020"
+    ai = _ai([("E_AI_TANY", eu, "GE10", 2024, 13.48, "u"), ("E_AI_TANY", eu, "10-249", 2024, 12.64, "p"),
+              ("E_AI_TANY", eu, "GE250", 2024, 41.17, ""), ("E_AI_TANY", eu, "10-249", 2021, 12.6, ""),
+              ("E_AI_TX", eu, "GE10", 2019, 5.0, ""), ("E_AI_TANY", "DE", "GE10", 2018, 13.5, "")])
+    f = cl.sme_ai_use(ai, 2024)
+    # survey years of the EU's any-AI indicator only (not 2019's other indicator, not 2018's Germany); 2021 has no
+    # GE10 value, so only 2024 can match
+    assert f.note.endswith("The strategy names no year; of the survey years 2021, 2024, the rounded figures match in "
+                           "2024. Large enterprises (250+): 41.17 %. Flags: p u.")
+
+
+def test_counts_when_a_level_or_a_format_is_absent() -> None:
+    d = pd.DataFrame({"level": ["sectoral", "sectoral"], "sectors_fr": ["Énergie", "Santé"],
+                      "date": pd.to_datetime(["2025-01-02", "2025-02-03"]), "format": ["experts", "experts"],
+                      "participants": [10, 20]})
+    f = cl.dialogue_counts(d)
+    assert f.values == (2.0, 0.0) and f.text == "2 sectoral and 0 high-level dialogues in Annex 1"
+    assert cl.dialogue_counts(d.assign(level="high-level")).values == (0.0, 2.0)
+    t = cl.technical_dialogues(d)
+    assert t.text == "2 sectoral dialogues in Annex 1"
+    assert t.note == ("Annex 1 calls them 'dialogues structurés sectoriels': 0 open to all, 2 for experts only, on 2 "
+                      "sectors; with the high-level dialogues the annex lists 2.")
+    assert "0 for experts only" in cl.technical_dialogues(d.assign(format="open")).note
+
+
+def test_teachers_finding_with_no_index_at_the_mark_and_an_unnamed_index() -> None:
+    pct = pd.Series({"custom": 80.0, "aioe": 70.05})
+    f = cl.teachers_finding(pct, "custom", 2024, stated=90.5)
+    assert f.values == (80.0,) and f.verdict == "differs"
+    assert f.text == "80.0 % under custom (custom 80.0 %; AIOE 70.1 %)"
+    assert f.note == (
+        "Percent of other EU workers (EU27 LFS 2024, 2-digit occupations; ties count half) whose occupation is less "
+        "exposed than teaching professionals (ISCO 23; 2-digit score = unweighted mean of its unit groups, as in the "
+        "exposure chapter), under each of the book's 2 public indices. Footnote 68 cites the JRC's Generative AI "
+        "Outlook Report, whose index and weights are not public, so none of our indices is the claim's measure. What "
+        "ours can establish: the 91 % mark is reached under no index (0 of 2), and teachers' place depends on the "
+        "index, from 70.1 % (AIOE) to 80.0 % (custom). What they cannot: say which figure the JRC's index gives.")
+    two = cl.teachers_finding(pd.Series({"aioe": 93.0, "lm_aioe": 95.0, "ilo2025": 50.0}), "aioe", 2024)
+    assert "reached under AIOE (Felten et al. 2021), LM-AIOE (Felten et al. 2023) (2 of 3)" in two.note
+    assert two.verdict == "mixed"
