@@ -1050,3 +1050,41 @@ def test_chart_axes_details() -> None:
     fig = ex.chart_teachers(_teachers(), "Teachers")
     assert [c.get_zorder() for c in fig.axes[0].collections] == [3, 3, 3, 3, 4]  # dots above the unit groups
     plt.close(fig)
+
+
+def test_chart_colours_and_line_styles() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from analysis.figures import PALETTE
+
+    shown = ex.countries_shown(_countries(), "CH")  # AT, BE, EU, DE, CY, CH; the page's country: DE
+    fig = ex.chart_countries(shown, "DE", "u", "T")
+    assert [p.get_facecolor() for p in fig.axes[0].patches] == [
+        to_rgba(c) for c in (PALETTE[0], PALETTE[0], "#333333", PALETTE[1], PALETTE[0], PALETTE[0])]
+    plt.close(fig)
+    plot = pd.DataFrame({"nace": ["C", "P"], "label": ["M", "E"], "exposed_pct": [30.0, 40.0],
+                         "exposed_pct_2d": [30.0, 20.0], "substituted": ["", "OC2→OC23"], "strategy": ["x", ""],
+                         "u_pct": [0.0, 0.0], "n_break": [0, 0]})
+    fig = ex.chart_sectors(plot, "S")
+    assert [p.get_facecolor() for p in fig.axes[0].patches] == [to_rgba(PALETTE[1]), to_rgba(PALETTE[0])]
+    plt.close(fig)
+    fig = ex.chart_correlations(_corr(), "C")
+    assert [t.get_color() for t in fig.axes[0].texts][:3] == ["white", "white", "black"]  # 1.00, 0.95, 0.62
+    plt.close(fig)
+    fig = ex.chart_teachers(_teachers(), "T")
+    ax = fig.axes[0]
+    assert ax.lines[-1].get_linestyle() == "--" and list(ax.lines[-1].get_xdata()) == [90.0, 90.0]
+    assert to_rgba("#888888") == tuple(ax.collections[0].get_facecolor()[0])
+    plt.close(fig)
+
+
+def test_build_exposure_indices_has_a_plain_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    import analysis.ilo
+
+    ilo = pd.DataFrame({"isco08": ["1111"], "index_version": [2025], "mean": [0.4]})
+    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
+    monkeypatch.setattr(ex, "_source_path", lambda source, name: name)
+    monkeypatch.setattr(analysis.ilo, "read_ilo_scores", lambda path: ilo)
+    out = ex.build_exposure_indices()
+    assert out.index.tolist() == list(range(len(out)))
