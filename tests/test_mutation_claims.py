@@ -256,3 +256,38 @@ def test_teachers_finding_with_no_index_at_the_mark_and_an_unnamed_index() -> No
     two = cl.teachers_finding(pd.Series({"aioe": 93.0, "lm_aioe": 95.0, "ilo2025": 50.0}), "aioe", 2024)
     assert "reached under AIOE (Felten et al. 2021), LM-AIOE (Felten et al. 2023) (2 of 3)" in two.note
     assert two.verdict == "mixed"
+
+
+# ------------------------------------------------------------------------------------------ the claims table
+def test_evaluate_claims_rows_by_hand(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = {"com": cl.Document(key="com", seed=COM_SEED, layout="communication", reference="C", version="V",
+                               url="https://example.org/c")}
+    a = cl.Claim(id="a", title="A", document="com", line=5, quote_fr="13,5 %² et une note³", quote_en="q",
+                 stated_text="3 and 1", stated=(3.0, 1.0), stated_as=("trois", "un"), rule="equals",
+                 compute="dialogue_counts", chapter="sector_dialogues")
+    b = _claim(id="b", document="com", line=15, quote_fr="Plus de 90 000 robots⁴", evidence="published",
+               public_data="Eurostat X", why="Not in our data.")
+    c = _claim(id="c", document="com", line=21, quote_fr="Texte sans note.", evidence="closed", why="Closed source.")
+    d = pd.DataFrame({"level": ["sectoral"] * 3 + ["high-level"], "sectors_fr": ["E", "E", "R", "P"],
+                      "date": pd.to_datetime(["2025-01-02"] * 4), "format": ["open"] * 4, "participants": 1})
+    empty = pd.DataFrame()
+    inputs = cl.Inputs(ai_adoption=empty, dialogues=d, actions=empty, indices=empty, employment=empty, sector=empty)
+    monkeypatch.setattr(config, "seeds_dir", lambda: seeds)
+    t = cl.evaluate_claims(inputs=inputs, claims=(a, b, c), documents=docs)
+    assert list(t.columns) == list(cl.COLUMNS) and t["id"].tolist() == ["a", "b", "c"]
+    row = t.iloc[0].to_dict()
+    assert row.pop("note").startswith("Counted from our transcription of Annex 1")
+    assert row == {"id": "a", "claim": "A", "document": "com", "where": "C, section 1, footnotes 2 and 3, p. 1",
+                   "reference": "C, section 1, footnotes 2 and 3, p. 1 (V; https://example.org/c)",
+                   "stated": "3 and 1", "our_value": "3 sectoral and 1 high-level dialogues in Annex 1",
+                   "status": "reproduced", "chapter": "sector_dialogues.ipynb"}
+    assert t.iloc[1].to_dict() == {
+        "id": "b", "claim": "X", "document": "com", "where": "C, section 1.1, footnote 4, p. 2",
+        "reference": "C, section 1.1, footnote 4, p. 2 (V; https://example.org/c)", "stated": "1",
+        "our_value": "—", "status": "not tested here", "chapter": "",
+        "note": "Not in our data. Where it can be checked: Eurostat X."}
+    assert t.iloc[2][["where", "status", "note"]].tolist() == ["C, section 2, p. 3", "not testable with public data",
+                                                               "Closed source."]
+    # locations given by the caller are used as given (no seed text read)
+    wrong = cl.evaluate_claims(inputs=inputs, claims=(a,), documents=docs, where={"a": cl.Location()})
+    assert wrong.iloc[0]["where"] == "C" and wrong.iloc[0]["status"] == "reproduced"
