@@ -1088,3 +1088,71 @@ def test_build_exposure_indices_has_a_plain_index(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(analysis.ilo, "read_ilo_scores", lambda path: ilo)
     out = ex.build_exposure_indices()
     assert out.index.tolist() == list(range(len(out)))
+
+
+# ------------------------------------------------------------------------------------------ the definitions table
+def _definitions_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    ilo = pd.DataFrame({"isco08": ["1111", "1112", "2111", "2112"], "index_version": 2025,
+                        "gradient": [f"{G}4", f"{G}1", "Minimal Exposure", "Not Exposed"]})
+    ind = pd.DataFrame({"isco08": ["1111", "1112", "2111", "2112", "0110"], "index": "ilo2025",
+                        "score": [0.7, 0.5, 0.3, 0.1, np.nan], "score_bls": np.nan})
+    emp = pd.DataFrame({"isco08": ["OC11", "OC21", "OC01", "TOTAL", "OC11", "OC21"],
+                        "geo": ["XX"] * 4 + ["YY", "XX"], "year": [2025] * 5 + [2024],
+                        "value_thousands": [100.0, 300.0, 5.0, 405.0, 999.0, 1.0], "flag": ""})
+    return ind, ilo, emp
+
+
+def test_sensitivity_sentence_in_full() -> None:
+    t = ex.sensitivity_table(*_definitions_inputs(), "XX", 2025)
+    # 1–4: OC11 1.0 → 100/400 = 25 %; 2–4, 3–4, 4 only, 1–3: OC11 0.5 → 12.5 %; with minimal: OC21 0.5 → 62.5 %
+    assert ex.sensitivity_sentence(t, "XX") == (
+        "The headline counts gradients 1–4 (25.0 % of XX employment). Other readings of the same index: gradients "
+        "2–4 12.5 %; gradients 3–4 12.5 %; gradient 4 only 12.5 %; gradients 1–3 12.5 %; minimal exposure and "
+        "gradients 1–4 62.5 %. Read the ILO's way, the highest gradient (12.5 %) is where automation is most "
+        "plausible and gradients 1–3 (12.5 %) are jobs more likely transformed than replaced; both are readings of "
+        "task scores, not observed job changes. Weighting unit groups by employment within 2-digit groups is not "
+        "computable: the LFS publishes employment by 2-digit group only; no European employment by 4-digit unit group "
+        "is in the sources. The weighting the data do allow is within unit groups, for the SOC-based indices: their "
+        "SOC codes weighted by US employment (the rows 'weighted by US employment' of the table of indices above).")
+    only4 = t[t["definition"] != "gradients 1–3"]
+    assert "Read the ILO's way" not in ex.sensitivity_sentence(only4, "XX")
+    last = t.iloc[-1]
+    assert (last["reading"], last["note"], bool(last["headline"])) == ("within-group weighting",
+                                                                        ex.NO_4DIGIT_WEIGHTS, False)
+    assert t.iloc[0]["note"] == "" and t.iloc[0]["reading"] == "ILO's exposed occupations (headline)"
+    # aggregation of 2-digit scores: max changes the mean score only, not the exposed shares
+    assert ex.sensitivity_table(*_definitions_inputs(), "XX", 2025, how="max")["exposed_pct"].iloc[0] == 25.0
+    d = ex.sensitivity_display(t, "XX")
+    assert list(d.columns) == ["Exposed if ILO 2025 category is", "Reading", "Unit groups within a 2-digit group",
+                               "Unit groups counted", "XX employment exposed", "Headline"]
+    assert d["Unit groups counted"].tolist()[:2] == ["2", "1"]
+
+
+def test_sector_sensitivity_default_substitutes_and_bounds_per_row() -> None:
+    cells = pd.DataFrame({"isco08": ["OC2", "OC2"], "nace": ["P", "C"], "value_thousands": [100.0, 100.0]})
+    scores1 = pd.DataFrame({"score": [0.4], "exposed_share": [0.5]}, index=pd.Index(["OC2"], name="isco08"))
+    s = ex.sector_sensitivity(cells, scores1, pd.Series({"OC23": 0.2}), pd.Series({"OC23": 0.1})).set_index("nace")
+    # default substitutes: education's professionals → teaching professionals; C keeps its bound
+    assert s.loc["P", "substituted"] == "OC2→OC23" and s.loc["C", "substituted"] == ""
+    assert s["low"].to_dict() == {"C": 50.0, "P": 10.0} and s["high"].to_dict() == {"C": 50.0, "P": 50.0}
+    assert s.loc["C", "label"] == "Manufacturing"
+
+
+def test_two_digit_employment_and_exposed_share_names() -> None:
+    emp = pd.DataFrame({"isco08": ["TOTAL", "OC1", "OC11", "OC123", "OC23"], "value_thousands": [1.0, 2, 3, 4, 5]})
+    two = ex.two_digit_employment(emp)
+    assert two["isco08"].tolist() == ["OC11", "OC23"] and two.index.tolist() == [0, 1]
+    share = ex.exposed_share_two_digit(pd.Series([1.0, 0.0], index=["2310", "1111"]))
+    assert share.name == "exposed_share" and share.index.name == "isco08" and share.index.tolist() == ["OC11", "OC23"]
+    ind = pd.DataFrame({"isco08": ["1111"], "index": "aioe", "score": [0.5], "score_bls": [0.9]})
+    assert ex.unit_scores(ind, "aioe", "bls").tolist() == [0.9] and ex.unit_scores(ind, "aioe").tolist() == [0.5]
+
+
+def test_zero_total_and_a_cell_missing_everywhere_keep_no_flag() -> None:
+    emp = pd.DataFrame([("OC11", "XX", 2025, 100.0, ""), ("OC01", "XX", 2025, 1.0, ""), ("OC02", "XX", 2025, 2.0, ""),
+                        ("TOTAL", "XX", 2025, 0.0, "")], columns=["isco08", "geo", "year", "value_thousands", "flag"])
+    row = ex.weighted_exposure(emp, pd.Series({"OC11": 0.5})).iloc[0]
+    assert math.isnan(row["coverage_pct"]) and row["unscored"] == "OC01 OC02"
+    sector = pd.DataFrame({"isco08": ["OC1", "OC1"], "nace": ["C", "C"], "geo": ["AA", "BB"], "year": [2024, 2024],
+                           "value_thousands": [np.nan, np.nan], "flag": ["u", np.nan]})
+    assert ex.eu_sector_sum(sector, ("AA", "BB")).iloc[0]["flag"] == ""
