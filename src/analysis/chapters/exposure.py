@@ -676,6 +676,8 @@ def mix_change(employment: pd.DataFrame, scores2: pd.Series, exposed2: pd.Series
         if base not in part.columns or target not in part.columns:
             continue
         both = part[base].notna() & part[target].notna() & scores2.reindex(part.index).notna()
+        if not both.any():  # no scored group with values in both years (the pivot has both years for every geo)
+            continue
         dropped = sorted(part.index[~both & scores2.reindex(part.index).notna()])
         keep = part.index[both]
         res = {}
