@@ -1,4 +1,4 @@
-"""analysis.claims: what the mutation run (issue 16) found untested in the unit suite: references of quotes for the
+"""claims: what the mutation run (issue 16) found untested in the unit suite: references of quotes for the
 chapters and every claim on hand-made seed texts, the section a quote sits in at the edges of the text, the quote
 checker's line bounds, the teachers percentiles from hand-made tables, the parameter check on the data and the
 inputs' loading. Expected values are worked out by hand, never with the function under test."""
@@ -12,11 +12,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import adoption as ad
-from analysis import claims as cl
-from analysis import config, process
-from analysis import exposure as ex
-from analysis.params import ParameterError
+from analysis.chapters import adoption as ad
+from analysis.chapters import claims as cl
+from analysis.chapters import exposure as ex
+from analysis.chapters.params import ParameterError
+from analysis.core import config
+from analysis.tables import process
 
 COM_SEED = "000_81fec92c49a045ae.txt"
 ANNEX_SEED = "001_a8731323e5abd126.txt"

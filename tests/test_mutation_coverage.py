@@ -1,4 +1,4 @@
-"""analysis.coverage (the data-coverage page): counts, shares and flags on a hand-made table. No unit test reached
+"""coverage (the data-coverage page): counts, shares and flags on a hand-made table. No unit test reached
 this module before the mutation run of issue 16. Expected values are counted by hand in the comments."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import coverage as cov
+from analysis.chapters import coverage as cov
 
 
 @pytest.fixture

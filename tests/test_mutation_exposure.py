@@ -1,4 +1,4 @@
-"""analysis.exposure: the sentences, tables and helpers the mutation run (issue 16) left unchecked. Each test runs the
+"""exposure: the sentences, tables and helpers the mutation run (issue 16) left unchecked. Each test runs the
 package code on a tiny hand-made fixture; every expected value is worked out by hand in the comments, never with the
 function under test. Whole dictionaries and sentences are compared, so a wrong key, a number at the wrong precision
 or a comparison in the wrong direction fails."""
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import exposure as ex
+from analysis.chapters import exposure as ex
 
 G = "Exposed: Gradient "
 JRC_PLAIN = ("Les enseignants sont plus exposés à l'IA générative que 90 % des autres travailleurs "
@@ -593,7 +593,7 @@ def test_typed_from_text_types_numeric_columns_only() -> None:
 
 
 def test_load_functions_type_the_processed_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import process
+    from analysis.tables import process
 
     tables = {"exposure_indices": pd.DataFrame({"isco08": ["1111"], "index": ["aioe"], "score": [""],
                                                 "score_bls": ["2.5"], "n_soc": ["1"], "n_soc_bls": ["0"],
@@ -634,13 +634,11 @@ def test_build_soc_scores_counts_mapping_and_weights(monkeypatch: pytest.MonkeyP
 
 
 def test_build_exposure_indices_notes_every_case(monkeypatch: pytest.MonkeyPatch) -> None:
-    import analysis.ilo
-
     ilo = pd.DataFrame({"isco08": ["1111", "2222", "1111"], "index_version": [2025, 2025, 2023],
                         "mean": [0.4, 0.7, 0.35]})
     monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
     monkeypatch.setattr(ex, "_source_path", lambda source, name: name)
-    monkeypatch.setattr(analysis.ilo, "read_ilo_scores", lambda path: ilo)
+    monkeypatch.setattr(ex, "read_ilo_scores", lambda path: ilo)  # the name the chapter module imported
     out = ex.build_exposure_indices()
     ex.INDICES_SCHEMA.validate(out)
     by = out.set_index(["index", "isco08"])
@@ -664,7 +662,7 @@ def test_build_exposure_indices_notes_every_case(monkeypatch: pytest.MonkeyPatch
 
 # ------------------------------------------------------------------------------------------ charts
 def test_highlight_colors() -> None:
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
 
     assert ex._highlight_colors(pd.Series(["DE", "EU27_2020", "FR"]), "DE") == [PALETTE[1], "#333333", PALETTE[0]]
 
@@ -986,8 +984,8 @@ def test_sensitivity_sentence_without_the_ilo_readings_or_missing_rows() -> None
 
 # ------------------------------------------------------------------------------------------ parameters, sources, charts
 def test_exposure_params_check_data_lists_valid_years_and_geos(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import process
-    from analysis.params import ParameterError
+    from analysis.chapters.params import ParameterError
+    from analysis.tables import process
 
     emp = pd.DataFrame([("OC11", "DE", 2024, 1.0), ("OC11", "EU27_2020", 2024, 1.0), ("OC11", "EA21", 2024, 1.0),
                         ("OC11", "AT", 2024, 1.0), ("OC11", "FR", 2024, np.nan), ("OC11", "FR", 2025, 1.0),
@@ -1007,13 +1005,10 @@ def test_exposure_params_check_data_lists_valid_years_and_geos(monkeypatch: pyte
 def test_source_path_only_for_declared_files(monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
 
-    import analysis.process
-    import analysis.sources
-
     files = [SimpleNamespace(name="a.csv"), SimpleNamespace(name="b.xlsx")]
-    monkeypatch.setattr(analysis.sources, "load_registry",
+    monkeypatch.setattr(ex, "load_registry",  # the names the chapter module imported
                         lambda: SimpleNamespace(get=lambda sid: SimpleNamespace(files=files)))
-    monkeypatch.setattr(analysis.process, "_file", lambda sid, i: (f"{sid}/{i}", "fmt"))
+    monkeypatch.setattr(ex, "_file", lambda sid, i: (f"{sid}/{i}", "fmt"))
     assert ex._source_path("src", "b.xlsx") == "src/1"
     with pytest.raises(FileNotFoundError, match=r"^src: no file 'c.txt' declared in sources.yml \(declared: "
                                                 r"\['a.csv', 'b.xlsx'\]\)$"):
@@ -1021,13 +1016,11 @@ def test_source_path_only_for_declared_files(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_build_exposure_indices_reads_the_ilo_file_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    import analysis.ilo
-
     paths = {("ilo-genai-isco08", "Final_Scores_ISCO08_Gmyrek_et_al_2025.xlsx"): "ilo.xlsx"}
     ilo = pd.DataFrame({"isco08": ["1111"], "index_version": [2025], "mean": [0.4]})
     monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
     monkeypatch.setattr(ex, "_source_path", lambda source, name: paths[(source, name)])
-    monkeypatch.setattr(analysis.ilo, "read_ilo_scores", lambda path: {"ilo.xlsx": ilo}[path])
+    monkeypatch.setattr(ex, "read_ilo_scores", lambda path: {"ilo.xlsx": ilo}[path])
     assert ex.build_exposure_indices().set_index(["index", "isco08"]).loc[("ilo2025", "1111"), "score"] == 0.4
 
 
@@ -1056,7 +1049,7 @@ def test_chart_colours_and_line_styles() -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
 
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
 
     shown = ex.countries_shown(_countries(), "CH")  # AT, BE, EU, DE, CY, CH; the page's country: DE
     fig = ex.chart_countries(shown, "DE", "u", "T")
@@ -1080,12 +1073,10 @@ def test_chart_colours_and_line_styles() -> None:
 
 
 def test_build_exposure_indices_has_a_plain_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    import analysis.ilo
-
     ilo = pd.DataFrame({"isco08": ["1111"], "index_version": [2025], "mean": [0.4]})
     monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
     monkeypatch.setattr(ex, "_source_path", lambda source, name: name)
-    monkeypatch.setattr(analysis.ilo, "read_ilo_scores", lambda path: ilo)
+    monkeypatch.setattr(ex, "read_ilo_scores", lambda path: ilo)  # the name the chapter module imported
     out = ex.build_exposure_indices()
     assert out.index.tolist() == list(range(len(out)))
 

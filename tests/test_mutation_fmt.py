@@ -1,4 +1,4 @@
-"""analysis.fmt: the defaults and edge cases that the mutation run (issue 16) showed untested. Expected strings are
+"""analysis.core.fmt: the defaults and edge cases that the mutation run (issue 16) showed untested. Expected strings are
 written by hand."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from analysis import fmt
+from analysis.core import fmt
 
 
 def test_defaults_are_the_documented_precisions() -> None:
