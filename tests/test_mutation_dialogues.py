@@ -756,3 +756,35 @@ def test_palette_maps_formats_and_kinds() -> None:
     assert list(formats) == list(dl.FORMAT_LABELS) and formats["open"] == PALETTE[0]
     assert formats["high-level-representatives"] == PALETTE[3]
     assert kinds == {"flagship": PALETTE[0], "other": PALETTE[1]}
+
+
+# ------------------------------------------------------------------------------------------ second round (survivors)
+def test_separation_sentences_word_for_word() -> None:
+    glm = {"rate_ratio": 2.0, "low": 1.0, "high": 4.0, "alpha": 0.1}
+    base = {"n_open": 2, "n_experts": 2, "median_open": 20.0, "median_experts": 10.0, "median_ratio": 2.0,
+            "u": 3.0, "p_exact": 0.5, "p_permutation": 0.5, "separated_within_band": False}
+    words = {0.5: "Open dialogues were mostly larger than expert-only ones",
+             -0.5: "Open dialogues were mostly smaller than expert-only ones",
+             1.0: "Every open dialogue was larger than every expert-only one",
+             -1.0: "Every expert-only dialogue was larger than every open one"}
+    for r, sentence in words.items():
+        assert dl.open_experts_texts({**base, "rank_biserial": r}, glm)["separation_sentence"] == sentence
+
+
+def test_open_experts_headline_band_percent_rounds_half_away() -> None:
+    ove = {"n_open": 2, "n_experts": 2, "median_open": 20.0, "median_experts": 10.0, "median_ratio": 2.0,
+           "u": 3.0, "p_exact": 0.5, "p_permutation": 0.5, "rank_biserial": 0.5, "separated_within_band": False}
+    glm = {"rate_ratio": 2.0, "low": 1.0, "high": 4.0, "alpha": 0.1, "n": 4}
+    # 100 · 0.125 = 12.5 -> "13"
+    assert dl.headline_open_experts(ove, glm, 0.125)[1].endswith("separation within ±13 % band: False")
+    assert dl.totals_texts(dialogues(), actions(), 0.125)["band_pct"] == "13"
+    assert "band ±13 %" in dl.headline_totals(dialogues(), actions(), 0.125)[1]
+
+
+def test_alt_actions_by_area_lists_sixteen_areas() -> None:
+    n = 17
+    by = pd.DataFrame({"area_fr": [f"F{i}" for i in range(n)], "area_en": [f"A{i}" for i in range(n)],
+                       "sectoral": False, "flagship": 1, "other": 0, "total": 1})
+    alt = dl.alt_actions_by_area(by)
+    assert "A15 1 (1 flagship); and 1 more." in alt and "A16" not in alt
+    assert "A15 1 (1 flagship)." in dl.alt_actions_by_area(by.iloc[:16])
