@@ -460,3 +460,24 @@ def test_plot_occupations_texts_and_limits() -> None:
     fig = im.plot_occupations(top.assign(employment=np.nan), "x", 2025)
     assert fig.axes[0].get_xlim() == pytest.approx((0, 1))
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------ second round (survivors)
+def test_resolve_takes_the_latest_of_three() -> None:
+    assert im.resolve(None, [2021, 2023, 2025], "barrier") == 2025
+
+
+def test_sector_reader_table_sorts_by_adoption_not_by_name() -> None:
+    # names in the opposite order of adoption; two areas not measured; participants above a thousand
+    st = pd.DataFrame({
+        "unit": list("abcde"), "area_en": ["Zeta", "Beta", "Alpha", "Yota", "Delta"],
+        "participants": [1500.0, 300.0, 50.0, 2500.0, 10.0], "actions": [2, 3, 1, 4, 0],
+        "status": ["comparable", "comparable", "comparable", "not comparable", "no value 2025"],
+        "adoption": [10.0, 20.0, 30.0, np.nan, np.nan], "flag": ["", "u", "", "", ""],
+    })
+    r = im.sector_reader_table(st)
+    assert r["Sector area (Annex 3)"].tolist() == ["Zeta", "Beta", "Alpha", "Delta", "Yota"]
+    assert r["Participants (about N)"].tolist() == ["≈ 1,500", "≈ 300", "≈ 50", "≈ 10", "≈ 2,500"]
+    alt = im.sector_alt(st, 2025)
+    assert "first: Zeta: 10.0 %, about 1,500 participants, 2 actions; Beta: 20.0 %" in alt
+    assert alt.endswith("Not measured: Yota, Delta.")
