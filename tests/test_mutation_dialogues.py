@@ -788,3 +788,9 @@ def test_alt_actions_by_area_lists_sixteen_areas() -> None:
     alt = dl.alt_actions_by_area(by)
     assert "A15 1 (1 flagship); and 1 more." in alt and "A16" not in alt
     assert "A15 1 (1 flagship)." in dl.alt_actions_by_area(by.iloc[:16])
+
+
+def test_format_table_band_ends_have_thousands_separators() -> None:
+    d = dialogues().assign(participants=[3000, 1000, 20, 40, 1000])  # open: 4,000 ± 25 % = 3,000–5,000
+    tab = dl.format_table(dl.participation_by_format(d, 0.25, False))
+    assert tab["Band"].tolist() == ["3,000–5,000", "55–65"] and tab["Participants (sum)"].iloc[0] == "≈ 4,000"
