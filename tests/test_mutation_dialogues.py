@@ -794,3 +794,13 @@ def test_format_table_band_ends_have_thousands_separators() -> None:
     d = dialogues().assign(participants=[3000, 1000, 20, 40, 1000])  # open: 4,000 ± 25 % = 3,000–5,000
     tab = dl.format_table(dl.participation_by_format(d, 0.25, False))
     assert tab["Band"].tolist() == ["3,000–5,000", "55–65"] and tab["Participants (sum)"].iloc[0] == "≈ 4,000"
+
+
+def test_resolve_year_message_and_expert_only_counts_with_thousands() -> None:
+    with pytest.raises(ValueError, match="^no isoc_eb_ain2 rows in the adoption table$"):
+        dl.resolve_year(ai_frame().iloc[5:6], None)
+    by = pd.DataFrame({"sector": list("abcd"), "sector_en": ["A", "B", "C", "D"], "dialogues": [1, 1, 1, 0],
+                       "participants": [5000.0, 1500.0, 1200.0, 0.0]})
+    t = dl.sector_participation_texts(by, False)  # no open column: sectors with a dialogue (D has none)
+    assert (t["n_expert_only_sectors"], t["expert_only_range"]) == ("3", "1,200–5,000")
+    assert (t["top1_n"], t["top2_n"]) == ("5,000", "1,500")

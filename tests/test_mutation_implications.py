@@ -481,3 +481,49 @@ def test_sector_reader_table_sorts_by_adoption_not_by_name() -> None:
     alt = im.sector_alt(st, 2025)
     assert "first: Zeta: 10.0 %, about 1,500 participants, 2 actions; Beta: 20.0 %" in alt
     assert alt.endswith("Not measured: Yota, Delta.")
+
+
+def test_check_data_messages_name_the_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import process
+
+    frame = barrier_frame(2025)
+    _, _, emp = occupations()
+    monkeypatch.setattr(process, "load", lambda name: {"ai_adoption": frame, "employment_by_occupation": emp}[name])
+    for values in ({"barrier_year": 2024}, {"adoption_year": 2025}, {"employment_year": 2023}):
+        with pytest.raises(ParameterError) as err:
+            validate("strategy_implications", values)
+        assert str(err.value).startswith(f"strategy_implications: parameter {next(iter(values))}=")
+    with pytest.raises(ParameterError) as err:
+        validate("sector_dialogues", {"adoption_year": 2025})
+    assert str(err.value) == "sector_dialogues: parameter adoption_year=2025 is not valid; choose one of: None"
+
+
+def test_sector_sentence_shares_of_a_small_total() -> None:
+    # participants 0.2 + 0.3 = 0.5 in all: the lowest area's share is 40 %, not "–"
+    st = sector_table().iloc[:2].assign(participants=[0.2, 0.3])
+    assert "They drew 40.0 % of the sector dialogues' participants" in im.sector_sentence(st, 1, 2025)
+
+
+def test_lowest_activities_joins_several_sectors_and_sentences_word_for_word() -> None:
+    adoption = pd.DataFrame({"nace": ["F", "H", "I"], "year": 2025, "value": [1.0, 2.0, 3.0], "flag": ""})
+    smap = pd.DataFrame({"sector_en": ["Mobility", "Logistics"], "nace_primary": ["H", "H"],
+                         "nace_alternative": ["", ""]})
+    low = im.lowest_activities(adoption, 2025, smap, 3)
+    assert low["sectors"].tolist() == ["", "Mobility, Logistics", ""]
+    assert im.lowest_activities_sentence(low, 2025).endswith(
+        ": only transportation and storage (H) (Mobility, Logistics) is linked to a sector of the strategy by our "
+        "mapping.")
+    assert im.lowest_activities_sentence(low.assign(sectors=""), 2025).endswith(
+        ": none of them is linked to a sector of the strategy by our mapping.")
+    two = low.assign(sectors=["A", "B", ""])
+    assert im.lowest_activities_sentence(two, 2025).endswith(
+        ": construction (F) (A), transportation and storage (H) (B) are linked to sectors of the strategy by our "
+        "mapping, accommodation and food services (I) not.")
+    one = low.assign(sectors=["A", "", ""])
+    assert im.lowest_activities_sentence(one, 2025).endswith(
+        ": only construction (F) (A) is linked to a sector of the strategy by our mapping.")
+    two_unlinked = pd.concat([low, low.iloc[[2]].assign(nace="N", activity="administrative (N)")])
+    assert "(Mobility, Logistics) is linked" in im.lowest_activities_sentence(two_unlinked, 2025)
+    both = pd.concat([two, low.iloc[[2]].assign(activity="administrative (N)")])
+    assert im.lowest_activities_sentence(both, 2025).endswith(
+        "by our mapping, accommodation and food services (I), administrative (N) not.")
