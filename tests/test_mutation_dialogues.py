@@ -804,3 +804,10 @@ def test_resolve_year_message_and_expert_only_counts_with_thousands() -> None:
     t = dl.sector_participation_texts(by, False)  # no open column: sectors with a dialogue (D has none)
     assert (t["n_expert_only_sectors"], t["expert_only_range"]) == ("3", "1,200–5,000")
     assert (t["top1_n"], t["top2_n"]) == ("5,000", "1,500")
+
+
+def test_spearman_on_two_points_and_a_two_dialogue_timeline() -> None:
+    # two points: ranks centred ±0.5, sum of squares 0.5 each, den = 0.5 (below 1): rho = ±0.25 / 0.5 = ±1
+    assert dl.spearman([1, 2], [1, 2]) == 1.0 and dl.spearman([1, 2], [5, 3]) == -1.0
+    tl = dl.timeline(dialogues().iloc[:2])  # 20 Dec 2024 and 1 Mar 2025: 11 + 31 + 28 + 1 = 71 days apart
+    assert dl.timeline_texts(tl)["gap_days"] == "71"

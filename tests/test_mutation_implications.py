@@ -527,3 +527,31 @@ def test_lowest_activities_joins_several_sectors_and_sentences_word_for_word() -
     both = pd.concat([two, low.iloc[[2]].assign(activity="administrative (N)")])
     assert im.lowest_activities_sentence(both, 2025).endswith(
         "by our mapping, accommodation and food services (I), administrative (N) not.")
+
+
+def test_sector_sentence_one_action_thousands_and_unmeasured_list() -> None:
+    st = sector_table().assign(participants=[1500.0, 300.0, 50.0, 2500.0], actions=[1, 0, 0, 0])
+    st = pd.concat([st, st.iloc[[3]].assign(area_en="Area E", actions=0)], ignore_index=True)
+    text = im.sector_sentence(st, 1, 2025)
+    assert "hold 100.0 % of the 1 sector actions" in text  # 1 of 1
+    assert "The most heard areas were Area D (≈ 2,500; not measured)." in text
+    assert text.endswith("2 areas cannot be set against adoption at all, because the survey does not measure them: "
+                         "Area D (0 actions), Area E (0 actions).")
+    assert im.sector_sentence(sector_table().iloc[:3], 1, 2025).endswith(
+        "The most heard areas were Area B (≈ 300; adoption 20.0 %).")
+
+
+def test_occupation_sentence_tied_names_and_no_attrs() -> None:
+    e2 = pd.Series({"OC41": 1.0, "OC25": 1.0, "OC42": 1.0})
+    s2 = pd.Series({"OC41": 0.6, "OC25": 0.4, "OC42": 0.5})
+    _, _, emp = occupations()
+    top = im.top_exposed(e2, s2, emp, 2025, 2)
+    wf = actions().iloc[0:0]
+    text = im.occupation_sentence(top, "X", 2025, wf, wf, wf, 4)
+    assert text.startswith("Under X, the most exposed occupation groups are the 3 groups with 100 % of their unit "
+                           "groups exposed; the 2 with the highest score are General and keyboard clerks, Customer "
+                           "services clerks; together they employ 10.0 million people")
+    plain = top.copy()
+    plain.attrs = {}
+    assert im.occupation_sentence(plain, "X", 2025, wf, wf, wf, 4).startswith(
+        "Under X, the most exposed occupation groups are General and keyboard clerks (100 % of unit groups exposed)")
