@@ -811,3 +811,28 @@ def test_spearman_on_two_points_and_a_two_dialogue_timeline() -> None:
     assert dl.spearman([1, 2], [1, 2]) == 1.0 and dl.spearman([1, 2], [5, 3]) == -1.0
     tl = dl.timeline(dialogues().iloc[:2])  # 20 Dec 2024 and 1 Mar 2025: 11 + 31 + 28 + 1 = 71 days apart
     assert dl.timeline_texts(tl)["gap_days"] == "71"
+
+
+def test_plot_actions_by_area_stacks_hatches_separates_and_truncates() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from analysis.annexes import SECTORAL_AREAS_FR
+    from analysis.figures import PALETTE
+
+    long = "A very long cross-cutting heading of the annex, 52 ch"  # 52 characters: cut to 47 + "…"
+    a = actions().assign(area_fr=[SECTORAL_AREAS_FR[0]] * 2 + ["Y", "W", "W"],
+                         area_en=["Area X", "Area X", "Area Y", long, long])
+    by = dl.actions_by_area(a)  # X (sector area) 1 + 1, Y 0 + 1, W 2 + 0; two cross-cutting headings
+    fig = dl.plot_actions_by_area(by)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [long[:47] + "…", "Area Y", "Area X"]
+    flag, other = ax.patches[:3], ax.patches[3:]
+    assert [p.get_width() for p in other] == [0, 1, 1] and [p.get_x() for p in other] == [2, 0, 1]  # stacked
+    assert {to_hex(p.get_facecolor()) for p in flag} == {to_hex(PALETTE[0])}
+    assert {to_hex(p.get_facecolor()) for p in other} == {to_hex(PALETTE[1])}
+    assert {p.get_hatch() for p in other} == {"//"} and {p.get_hatch() for p in flag} == {None}
+    sep = [ln for ln in ax.lines if ln.get_linestyle() == ":"]
+    assert len(sep) == 1 and sep[0].get_ydata()[0] == pytest.approx(1.5)  # 2 cross-cutting rows below it
+    assert fig.get_size_inches().tolist() == [8, 6]
+    plt.close(fig)
