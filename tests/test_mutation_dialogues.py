@@ -836,3 +836,28 @@ def test_plot_actions_by_area_stacks_hatches_separates_and_truncates() -> None:
     assert len(sep) == 1 and sep[0].get_ydata()[0] == pytest.approx(1.5)  # 2 cross-cutting rows below it
     assert fig.get_size_inches().tolist() == [8, 6]
     plt.close(fig)
+
+
+def test_plot_flagship_adoption_marks_partial_coverage_and_places_labels() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from analysis.figures import PALETTE
+
+    m = sector_map().assign(sector=["agrifood", "beta", "gamma"])  # agrifood: partly covered (hatched)
+    fa = dl.flagship_adoption(m, dl.sector_adoption(ai_frame()), "primary")
+    fig = dl.plot_flagship_adoption(fa, 2025, 20.0)
+    ax = fig.axes[0]
+    bars = ax.patches  # ascending: gamma (not measured, 0), beta 10, agrifood 50
+    assert [p.get_width() for p in bars] == [0.0, 10.0, 50.0]
+    assert [p.get_hatch() or "" for p in bars] == ["", "", "//"]
+    assert {to_hex(p.get_facecolor()) for p in bars} == {to_hex(PALETTE[0])}
+    texts = ax.texts
+    assert [t.get_position() for t in texts] == [(0.8, 0), (10.8, 1), (50.8, 2)]
+    assert [to_hex(t.get_color()) for t in texts] == [to_hex("grey"), to_hex("black"), to_hex("black")]
+    ring = ax.collections[0]
+    assert ring.get_offsets().tolist() == [[np.nan, 0], [8.0, 1], [40.0, 2]] or \
+        ring.get_offsets()[1:].tolist() == [[8.0, 1], [40.0, 2]]
+    assert to_hex(ring.get_edgecolor()[0]) == to_hex(PALETTE[1]) and to_hex(ring.get_facecolor()[0]) == "#ffffff"
+    assert [ln.get_xdata()[0] for ln in ax.lines] == [20.0]
+    plt.close(fig)
