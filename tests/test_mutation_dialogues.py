@@ -861,3 +861,23 @@ def test_plot_flagship_adoption_marks_partial_coverage_and_places_labels() -> No
     assert to_hex(ring.get_edgecolor()[0]) == to_hex(PALETTE[1]) and to_hex(ring.get_facecolor()[0]) == "#ffffff"
     assert [ln.get_xdata()[0] for ln in ax.lines] == [20.0]
     plt.close(fig)
+
+
+def test_plot_deadlines_stacks_kinds_and_hatches_open_ended_by_hand() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, _ = dl.plot_deadlines(actions())
+    bars = fig.axes[0].patches  # 4 series (flagship/other × by-date/open-ended) × 6 periods, Q4 2025 … 2026 year only
+    heights = [[p.get_height() for p in bars[i * 6:(i + 1) * 6]] for i in range(4)]
+    assert heights == [[1, 1, 1, 0, 0, 0], [0] * 6, [0, 0, 0, 0, 0, 1], [0, 1, 0, 0, 0, 0]]
+    bottoms = [[p.get_y() for p in bars[i * 6:(i + 1) * 6]] for i in range(4)]
+    assert bottoms == [[0] * 6, [1, 1, 1, 0, 0, 0], [1, 1, 1, 0, 0, 0], [1, 1, 1, 0, 0, 1]]
+    hatches = [{p.get_hatch() or "" for p in bars[i * 6:(i + 1) * 6]} for i in range(4)]
+    assert hatches == [{""}, {"///"}, {""}, {"///"}]
+    plt.close(fig)
+
+
+def test_flagship_adoption_alt_lists_every_unmeasured_sector() -> None:
+    fa = dl.flagship_adoption(sector_map(), dl.sector_adoption(ai_frame()), "primary")
+    assert dl.flagship_adoption_alt(fa.assign(value_2025=[50.0, np.nan, np.nan]), 2025, float("nan")).endswith(
+        "No bar (not measured): Beta, Gamma.")

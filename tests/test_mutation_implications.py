@@ -555,3 +555,21 @@ def test_occupation_sentence_tied_names_and_no_attrs() -> None:
     plain.attrs = {}
     assert im.occupation_sentence(plain, "X", 2025, wf, wf, wf, 4).startswith(
         "Under X, the most exposed occupation groups are General and keyboard clerks (100 % of unit groups exposed)")
+
+
+def test_sme_order_summary_and_headline_look_at_three_only() -> None:
+    t = im.barrier_table(ad.ai_rows(barrier_frame()), actions(), 2025)
+    four = t.assign(pct_all=[50.0, 40.0, 20.0, 10.0, np.nan, np.nan, np.nan, np.nan],
+                    pct_sme=[50.0, 40.0, 20.0, 1.0, 5.0, np.nan, np.nan, np.nan])
+    assert "are the same, in the same order," in im.sme_barrier_sentence(four, {"share": 1.0}, 2025)
+    # the first reason published, the second not: the barrier part of the summary is kept
+    one = t.assign(pct_all=[50.0] + [np.nan] * 7)
+    assert im.summary_sentence(one, {"share": 10.0}, sector_table().assign(status="x"), pd.DataFrame()) == (
+        "In short: the reasons enterprises give for not using AI come from the 10.0 % that considered it, and lack "
+        "of relevant expertise leads them.")
+    st = pd.concat([sector_table().iloc[:3], sector_table().iloc[[0]].assign(unit="e", area_en="Area E",
+                                                                             adoption=40.0)], ignore_index=True)
+    e2, s2, emp = occupations()
+    lines = im.headline_lines(t, {"share": 10.0, "low": 9.0, "high": 11.0, "n": 3}, st,
+                              im.top_exposed(e2, s2, emp, 2025, 1), pd.DataFrame({"nace": [], "value": []}))
+    assert lines[2] == "Lowest adoption areas: a 10.00, b 20.00, c 30.00"
