@@ -881,3 +881,11 @@ def test_flagship_adoption_alt_lists_every_unmeasured_sector() -> None:
     fa = dl.flagship_adoption(sector_map(), dl.sector_adoption(ai_frame()), "primary")
     assert dl.flagship_adoption_alt(fa.assign(value_2025=[50.0, np.nan, np.nan]), 2025, float("nan")).endswith(
         "No bar (not measured): Beta, Gamma.")
+
+
+def test_headline_band_percent_near_a_rounding_edge() -> None:
+    ove = {"n_open": 2, "n_experts": 2, "median_open": 20.0, "median_experts": 10.0, "median_ratio": 2.0,
+           "u": 3.0, "p_exact": 0.5, "p_permutation": 0.5, "rank_biserial": 0.5, "separated_within_band": False}
+    glm = {"rate_ratio": 2.0, "low": 1.0, "high": 4.0, "alpha": 0.1, "n": 4}
+    # 100 · 0.0149 = 1.49 -> "1" (a factor of 101 would give 1.5049 -> "2")
+    assert dl.headline_open_experts(ove, glm, 0.0149)[1].endswith("separation within ±1 % band: False")

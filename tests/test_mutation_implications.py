@@ -573,3 +573,18 @@ def test_sme_order_summary_and_headline_look_at_three_only() -> None:
     lines = im.headline_lines(t, {"share": 10.0, "low": 9.0, "high": 11.0, "n": 3}, st,
                               im.top_exposed(e2, s2, emp, 2025, 1), pd.DataFrame({"nace": [], "value": []}))
     assert lines[2] == "Lowest adoption areas: a 10.00, b 20.00, c 30.00"
+
+
+def test_last_words_of_the_barrier_and_occupation_sentences() -> None:
+    t = im.barrier_table(ad.ai_rows(barrier_frame()), actions(), 2025)
+    assert im.barrier_sentence(t, {"share": float("nan")}, 2025, 4).startswith(
+        "Eurostat asks the reasons only of enterprises that considered using AI but do not use it; the data do not "
+        "give their share of all enterprises. Among those")
+    four = t.assign(pct_all=[50.0, 40.0, 20.0, 10.0, np.nan, np.nan, np.nan, np.nan])
+    assert "then unclear legal consequences (20.0 %). " in im.barrier_sentence(four, {"share": float("nan")}, 2025, 4)
+    e2, s2, emp = occupations()
+    top = im.top_exposed(e2, s2, emp, 2025, 2).assign(employment=[8050.0, 4000.0])  # 12,050 thousand -> 12.1 million
+    wf = actions().iloc[0:0]
+    text = im.occupation_sentence(top, "X", 2025, wf, wf, wf, 4)
+    assert "together they employ 12.1 million people" in text
+    assert text.endswith("mention skills, training or workers, and none names one of these occupation groups.")
