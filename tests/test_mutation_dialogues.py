@@ -1,4 +1,4 @@
-"""Tests written against the surviving mutants of ``make mutate`` (analysis.dialogues, issue 16).
+"""Tests written against the surviving mutants of ``make mutate`` (analysis.chapters.dialogues, issue 16).
 
 Each test runs the package code on a tiny hand-made frame whose answer is worked out by hand in the comments (never
 with the function under test): the filters of every input, the direction of every comparison a sentence makes,
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import dialogues as dl
+from analysis.chapters import dialogues as dl
 
 matplotlib.use("Agg")
 
@@ -422,7 +422,7 @@ def test_overlapping_band_pairs_touching_ends_overlap() -> None:
 
 # ------------------------------------------------------------------------------------------ actions and deadlines
 def test_actions_by_area_columns_and_sectoral_flag() -> None:
-    from analysis.annexes import SECTORAL_AREAS_FR
+    from analysis.readers.annexes import SECTORAL_AREAS_FR
 
     a = actions().assign(area_fr=[SECTORAL_AREAS_FR[0]] * 2 + ["Y", "W", "W"])
     by = dl.actions_by_area(a)
@@ -750,7 +750,7 @@ def test_label_points_do_not_overprint() -> None:
 
 
 def test_palette_maps_formats_and_kinds() -> None:
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
 
     formats, kinds = dl._palette()
     assert list(formats) == list(dl.FORMAT_LABELS) and formats["open"] == PALETTE[0]
@@ -817,8 +817,8 @@ def test_plot_actions_by_area_stacks_hatches_separates_and_truncates() -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from analysis.annexes import SECTORAL_AREAS_FR
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
+    from analysis.readers.annexes import SECTORAL_AREAS_FR
 
     long = "A very long cross-cutting heading of the annex, 52 ch"  # 52 characters: cut to 47 + "…"
     a = actions().assign(area_fr=[SECTORAL_AREAS_FR[0]] * 2 + ["Y", "W", "W"],
@@ -842,7 +842,7 @@ def test_plot_flagship_adoption_marks_partial_coverage_and_places_labels() -> No
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from analysis.figures import PALETTE
+    from analysis.core.figures import PALETTE
 
     m = sector_map().assign(sector=["agrifood", "beta", "gamma"])  # agrifood: partly covered (hatched)
     fa = dl.flagship_adoption(m, dl.sector_adoption(ai_frame()), "primary")

@@ -1,4 +1,4 @@
-"""Tests written against the surviving mutants of ``make mutate`` (analysis.implications, issue 16).
+"""Tests written against the surviving mutants of ``make mutate`` (analysis.chapters.implications, issue 16).
 
 Tiny hand-made frames, answers worked out by hand in the comments (never with the function under test): every
 filter of every input, thresholds (a share of exactly 50 %, users leaving exactly the considered share), ties,
@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import adoption as ad
-from analysis import implications as im
-from analysis.params import ParameterError, validate
+from analysis.chapters import adoption as ad
+from analysis.chapters import implications as im
+from analysis.chapters.params import ParameterError, validate
 
 matplotlib.use("Agg")
 
@@ -374,7 +374,7 @@ def test_overview_summary_and_headline_in_full() -> None:
 
 # ------------------------------------------------------------------------------------------ parameters vs data
 def test_check_data_against_a_fake_processed_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import process
+    from analysis.tables import process
 
     ain2 = pd.DataFrame({"dataset": "isoc_eb_ain2", "indicator": "E_AI_TANY", "unit": "PC_ENT",
                          "size_class": "GE10", "geo": "EU27_2020", "nace": "J", "year": [2024], "value": [1.0],
@@ -484,7 +484,7 @@ def test_sector_reader_table_sorts_by_adoption_not_by_name() -> None:
 
 
 def test_check_data_messages_name_the_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import process
+    from analysis.tables import process
 
     frame = barrier_frame(2025)
     _, _, emp = occupations()
