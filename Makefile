@@ -66,11 +66,12 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile tests
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks/*.ipynb
 
-# Mutation testing of the chapter modules against the fast unit tests (not part of CI: ~10 min on 2 cores).
+# Mutation testing of the chapter modules against the fast unit tests (not part of CI: over an hour on 2 cores for
+# every module; `make mutate MUTANTS='analysis.chapters.profiles.*'` runs one module).
 # The report (score per module, every surviving mutant with its diff) is _build/mutation/report.md.
 mutate: $(STAMP)
 	rm -rf mutants
-	env -u ANALYSIS_DATA_MIRROR PYTHONPATH= ANALYSIS_ROOT=$(CURDIR) $(VENV)/bin/mutmut run --max-children 2 >/dev/null || true
+	env -u ANALYSIS_DATA_MIRROR PYTHONPATH= ANALYSIS_ROOT=$(CURDIR) $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) >/dev/null || true
 	mkdir -p _build/mutation
 	$(PY) tools/mutation_report.py > _build/mutation/report.md
 	@sed -n '/^| module/,/^$$/p' _build/mutation/report.md

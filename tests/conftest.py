@@ -11,6 +11,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config) -> None:
+    """A relative ANALYSIS_DATA_MIRROR (CI's ``../shared/data``) means relative to this checkout, as the CLI reads
+    it; made absolute here so that tests that move the project root (ANALYSIS_ROOT) still find the mirror."""
+    value = os.environ.get("ANALYSIS_DATA_MIRROR", "").strip()
+    if value and not Path(value).is_absolute():
+        os.environ["ANALYSIS_DATA_MIRROR"] = str((ROOT / value).resolve())
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     """The offline mirror directory (integration tests skip without it)."""

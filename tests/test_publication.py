@@ -232,3 +232,14 @@ def test_pdf_title_page_escapes_and_names_commit_and_vintages():
     page = pdf.title_page_html("abc123", "2026-11-29", [("ICT <survey>", "release of 15 June 2026")])
     assert "abc123" in page and "2026-11-29" in page and "ICT &lt;survey&gt;: release of 15 June 2026" in page
     assert "break-after: page" in page
+
+
+def test_doc_roles_in_moved_pages_point_to_the_readable_addresses():
+    """A chapter's {doc} link to another run (written for book/generated/executed/) follows that run to its page;
+    a link to a prose page is made relative to the new folder. A missed one fails the strict build."""
+    moved = {"book/generated/executed/sme_adoption_gap": "chapters/sme-adoption-gap",
+             "book/generated/executed/strategy_implications": "chapters/strategy-implications"}
+    text = "see {doc}`sme_adoption_gap`, {doc}`the end <strategy_implications>` and {doc}`../data_sources`"
+    assert build._relink(text, "book/generated/executed", "chapters", moved) == (
+        "see {doc}`sme-adoption-gap`, {doc}`the end <strategy-implications>` and "
+        "{doc}`../book/generated/data_sources`")

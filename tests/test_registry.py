@@ -142,4 +142,4 @@ def test_a_new_chapter_needs_one_notebook_one_module_one_runs_entry(tmp_path: Pa
     toc = subprocess.run([sys.executable, "-m", "analysis", "toc"], env=env, cwd=root, capture_output=True,
                          text=True)
     assert toc.returncode == 0, toc.stderr
-    assert "book/generated/executed/tiny" in (root / "_toc.yml").read_text()
+    assert "- file: findings/tiny\n" in (root / "_toc.yml").read_text()  # its page at a readable address

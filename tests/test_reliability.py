@@ -658,11 +658,12 @@ def test_rendered_site_shows_the_failure_and_holds_no_builder_path_nor_ad_hoc_ou
     assert main(["run", "data_coverage", "-p", "table", "employment_by_occupation_sector"]) == 0  # ad hoc
     assert main(["render"]) == 0, (root / "_build" / "render.log").read_text()[-3000:]
     html = root / "_build" / "html"
-    page = (html / "book" / "generated" / "executed" / "cov_b.html").read_text()
+    paths = build.page_paths(build.load_book())  # the pages' readable addresses
+    page = (html / f"{paths['cov_b']}.html").read_text()
     assert "latest run failed" in page and "the fake chapter broke" in page and "admonition warning" in page
     status = (html / "book" / "generated" / "status.html").read_text()
     assert "FAILED" in status and "the fake chapter broke" in status
-    assert "latest run failed" not in (html / "book" / "generated" / "executed" / "cov_a.html").read_text()
+    assert "latest run failed" not in (html / f"{paths['cov_a']}.html").read_text()
     downloads = sorted(p.name for p in (html / "downloads").iterdir())
     assert downloads == ["cov_a", "cov_b"]
     for path in html.rglob("*"):

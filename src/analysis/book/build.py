@@ -747,7 +747,18 @@ def _relink(text: str, old_dir: str, new_dir: str, moved: dict[str, str] | None 
             resolved = moved[stem] + (".ipynb" if suffix == ".html" else suffix)
         return f"{m.group(1)}{posixpath.relpath(resolved, new_dir)}{m.group(3) or ''}{m.group(4)}"
 
-    return _LINK.sub(fix, text)
+    def fix_doc(m: re.Match) -> str:  # {doc}`sme_adoption_gap` or {doc}`the chapter <sme_adoption_gap>`
+        target = m.group(3)
+        if target.startswith("/"):
+            return m.group(0)
+        stem = posixpath.splitext(posixpath.normpath(posixpath.join(old_dir, target)))[0]
+        new = posixpath.relpath(moved.get(stem, stem), new_dir)
+        return f"{m.group(1)}{m.group(2) or ''}{new}{m.group(4)}"
+
+    return _DOC.sub(fix_doc, _LINK.sub(fix, text))
+
+
+_DOC = re.compile(r"(\{doc\}`)([^`<]*<)?([^`<>]+?)(>?`)")
 
 
 _HREF = re.compile(r'(href=")([^"#:]+?\.html)([#"])')
