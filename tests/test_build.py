@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,10 @@ def test_book_builds_with_warnings_as_errors(built_book):
         assert page.exists(), f"{page} missing"
         text = page.read_text()
         assert "Traceback" not in text and "ParameterError" not in text
+    # readers cite public documents, never our copies of them (issue 15): no seed file name on any page
+    seed = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
+    shown = [p.relative_to(html).as_posix() for p in html.rglob("*.html") if seed.search(p.read_text(errors="replace"))]
+    assert not shown, f"pages that show a seed file name: {shown}"
     sources_page = (html / "book" / "generated" / "data_sources.html").read_text()
     assert "e2094d4768e9729e318b28422b4963294c47b9b73611d21934522af6360136f8" in sources_page
     assert (html / "tables" / "ai_adoption.csv").exists()
