@@ -108,11 +108,12 @@ def test_edits_rerun_exactly_the_runs_that_use_the_module(processed, package_cop
     assert _changed(step, after) == {"sector_dialogues", "strategy_implications"}
 
     # a shared module (coverage: flag wording, imported by the adoption and profile chapters): exactly its
-    # dependants: data coverage, adoption, the profiles, claims and implications (they import adoption)
+    # dependants: data coverage, adoption, the profiles, claims and implications (they import adoption), and the
+    # exposure chapter (it imports claims for the public references of the strategy's quotes)
     path = _file(package_copy, "coverage")
     path.write_text(path.read_text() + "\nEDITED = 1\n")
     assert _changed(after, _keys(book_runs)) == (coverage_runs | profiles | {
-        "sme_adoption_gap", "claims_check", "strategy_implications"})
+        "sme_adoption_gap", "claims_check", "strategy_implications", "labour_exposure"})
 
     # the codelists' reader: every run (the xlsx reader, used by process, which every notebook imports, maps
     # labels to codes with them)
