@@ -433,3 +433,10 @@ def test_all_expands_given_the_other_parameters(processed):
                                                                         model.choices("year", geo="SE")]
     assert sorted((r.parameters["geo"], r.parameters["year"]) for r in runs) == sorted(expected)
     assert all(list(r.parameters) == ["year", "geo"] for r in runs)
+
+
+def test_results_load_has_its_documented_name():
+    """The README's `analysis.results.load(sweep)` is the sweep table reader."""
+    import analysis.results
+
+    assert analysis.results.load is results.load
