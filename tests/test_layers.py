@@ -25,7 +25,9 @@ def _lint(src: Path) -> subprocess.CompletedProcess:
 
 def test_every_module_is_in_a_layer() -> None:
     top = sorted(p.name for p in PKG.iterdir() if p.suffix == ".py")
-    assert top == ["__init__.py", "__main__.py"]
+    # above the layers: the package, the CLI and the analysts' one documented entry point (a re-export)
+    assert top == ["__init__.py", "__main__.py", "results.py"]
+    assert (PKG / "results.py").read_text().count("\ndef ") == 0  # no logic there, only the name
     assert sorted(p.name for p in PKG.iterdir() if p.is_dir() and (p / "__init__.py").exists()) == sorted(LAYERS)
 
 
