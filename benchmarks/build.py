@@ -1,9 +1,11 @@
 """Benchmark of the build on the current machine (not a timed test).
 
 Prints medians of several runs of:
-  - a clean full build (`python -m analysis build` with no processed data, executed notebooks or HTML),
-  - a no-op rebuild (nothing changed),
+  - a clean full build (`python -m analysis build --no-pdf` with no processed data, executed notebooks or HTML),
+  - the PDF edition after it (`python -m analysis pdf`),
+  - a no-op rebuild, PDF included (nothing changed),
   - one notebook re-run with a new parameter (`python -m analysis run data_coverage -p table …`),
+  - a rebuild after editing one chapter module (a comment appended to `chapters/dialogues.py`: its runs re-run),
   - the baseline, measured in the same invocation: papermill's CLI executing every run of book/runs.yml one
     after another, then `jupyter-book build` — and the ratio clean build / baseline.
 
@@ -41,6 +43,9 @@ def copy_project(dest: Path) -> Path:
     for item in (ROOT / "data" / "raw").iterdir():
         if item.is_dir() and item.name != "strategy":
             shutil.copytree(item, dest / "data" / "raw" / item.name)
+    shared = ROOT.parent / "shared"  # the seeds are read from ../shared/seeds, as in a checkout beside it
+    if shared.is_dir() and not (dest.parent / "shared").exists():
+        (dest.parent / "shared").symlink_to(shared)
     subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
     return dest
 
@@ -56,8 +61,9 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> float:
 
 def env_for(root: Path) -> dict:
     mirror = str(Path(os.environ["ANALYSIS_DATA_MIRROR"]).resolve())
+    # PYTHONPATH: the copy's package is the one imported (and hashed), not the editable install's
     return {**os.environ, "ANALYSIS_ROOT": str(root), "ANALYSIS_DATA_MIRROR": mirror,
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+            "PYTHONPATH": str(root / "src"), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 def clean(root: Path) -> None:
@@ -101,7 +107,8 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("ANALYSIS_DATA_MIRROR"):
         raise SystemExit("set ANALYSIS_DATA_MIRROR (e.g. ../shared/data)")
-    results: dict[str, list[float]] = {"clean": [], "noop": [], "one_rerun": [], "baseline": []}
+    results: dict[str, list[float]] = {"clean": [], "pdf": [], "noop": [], "one_rerun": [], "edit_chapter": [],
+                                       "baseline": []}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         root = copy_project(Path(tmp) / "project")
         env = env_for(root)
@@ -109,20 +116,28 @@ def main() -> None:
             clean(root)
             results["baseline"].append(baseline(root, env))
             clean(root)
-            results["clean"].append(timed([PY, "-m", "analysis", "build", "--strict"], root, env))
+            # the targets are for the HTML book (the baseline has no PDF either); the PDF edition is timed apart
+            results["clean"].append(timed([PY, "-m", "analysis", "build", "--strict", "--no-pdf"], root, env))
+            results["pdf"].append(timed([PY, "-m", "analysis", "pdf"], root, env))
             results["noop"].append(timed([PY, "-m", "analysis", "build", "--strict"], root, env))
             table = ["employment_by_occupation", "ai_adoption"][i % 2]
             results["one_rerun"].append(timed([PY, "-m", "analysis", "run", "data_coverage", "-p", "table", table],
                                               root, env))
+            module = root / "src" / "analysis" / "chapters" / "dialogues.py"
+            module.write_text(module.read_text() + f"\n# benchmark edit {i}\n")
+            results["edit_chapter"].append(timed([PY, "-m", "analysis", "build", "--strict", "--no-pdf"],
+                                                 root, env))
             print(f"round {i + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in results.items()), flush=True)
         runs = len(json.loads((root / "book" / "generated" / "runs.json").read_text()))
     med = {k: statistics.median(v) for k, v in results.items()}
     print(f"\nmachine: {os.cpu_count()} cores; notebook runs in the book: {runs}; repeats: {args.repeat} (medians)")
     print(f"clean full build       {med['clean']:7.1f} s   (target ≤ 60 s)")
-    print(f"no-op rebuild          {med['noop']:7.1f} s   (target ≤ 5 s)")
-    print(f"one re-run, new param  {med['one_rerun']:7.1f} s   (target ≤ 5 s)")
+    print(f"PDF edition, then      {med['pdf']:7.1f} s")
+    print(f"no-op rebuild          {med['noop']:7.1f} s   (target ≤ 3 s)")
+    print(f"one re-run, new param  {med['one_rerun']:7.1f} s   (target ≤ 4 s)")
+    print(f"edit one chapter module{med['edit_chapter']:7.1f} s   (target ≤ 15 s)")
     print(f"baseline (sequential)  {med['baseline']:7.1f} s")
-    print(f"clean / baseline       {med['clean'] / med['baseline']:7.2f}     (target ≤ 0.5)")
+    print(f"clean / baseline       {med['clean'] / med['baseline']:7.2f}     (target ≤ 0.3)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import json
 import os
 import posixpath
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,12 +27,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from analysis.book import pages
+from analysis.book.kernels import KernelError, ThreadKernels, renumber
 from analysis.chapters import registry
 from analysis.chapters.params import validate
 from analysis.core import config, interactive
 from analysis.core.cache import run_key as key
 from analysis.core.envlock import lock_hash
 from analysis.core.storage import atomic_write_json, atomic_write_text, sha256_file, with_path, write_if_changed
+from analysis.core.yamlio import read_yaml
 
 # ---------------------------------------------------------------- the run list
 
@@ -95,7 +96,7 @@ def load_book(path: Path | None = None) -> Book:
     is named in the error by its place (``parts[0].chapters[2].run.id``) and value."""
     path = path or config.runs_file()
     try:
-        book = Book.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+        book = Book.model_validate(read_yaml(path))
     except ValidationError as exc:
         raise ValueError(f"{path}: invalid entries:\n  " + "\n  ".join(_entry_errors(exc))) from None
     ids = [r.id for r in book.runs()]
@@ -255,8 +256,22 @@ class RunFailed(RuntimeError):
 ADHOC_PREFIX = "adhoc-"
 
 
+#: The inline backend: figures must reach the notebook (a non-interactive MPLBACKEND such as Agg, set by a CI or a
+#: shell, would silently replace it and leave the pages without images).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def run_environment(run: Run, commit: str, adhoc: bool = False) -> dict[str, str]:
+    """The environment variables a run's kernel reads: run id (where figures go), commit, notebook and parameters
+    (the "Reproduce this" command under every figure), the inline backend."""
+    return {"ANALYSIS_RUN_ID": f"{ADHOC_PREFIX}{run.id}" if adhoc else run.id, "ANALYSIS_COMMIT": commit,
+            "ANALYSIS_NOTEBOOK": run.notebook, "ANALYSIS_PARAMETERS": json.dumps(run.parameters),
+            "PYDEVD_DISABLE_FILE_VALIDATION": os.environ.get("PYDEVD_DISABLE_FILE_VALIDATION", "1"),
+            "MPLBACKEND": INLINE_BACKEND}
+
+
 def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = None,
-                adhoc: bool = False) -> dict[str, Any]:
+                adhoc: bool = False, kernels: ThreadKernels | None = None) -> dict[str, Any]:
     """Execute one run with papermill (after validating its parameters against the data).
 
     Writes ``<output_dir>/<run id>.ipynb`` atomically (through a temporary name unique to this process and call);
@@ -264,8 +279,11 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     :class:`RunFailed` (one line: notebook, cell, error; the executed copy with its traceback is kept in
     ``_build/logs``). ``adhoc`` (the ``run NOTEBOOK`` command) writes the figures under ``downloads/adhoc-<id>/``,
     which :func:`prune_ad_hoc_downloads` moves out of the site.
-    Retries once when the kernel fails to start (a known papermill race under parallel load). Each run gets an
-    ordinary fresh kernel from jupyter_client (no forking, no patching of third-party internals).
+
+    Without ``kernels`` the run gets an ordinary fresh kernel from jupyter_client (the process's environment is
+    set for it). With ``kernels`` (the build's runner threads) it reuses this thread's kernel, reset first
+    (:mod:`analysis.book.kernels`); a kernel that failed is replaced. Retries once when a kernel fails to start
+    or dies (a known papermill race under parallel load). No forking, no patching of third-party internals.
     """
     import papermill as pm
 
@@ -278,36 +296,45 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     os.close(fd)
     os.chmod(tmp_name, 0o644)  # mkstemp's 0600 would travel to the published notebook
     tmp = Path(tmp_name)  # unique per process and call: two runs of one id never share it
-    # an ad hoc run's figures go to a folder no book run has, moved out of the site afterwards
-    os.environ["ANALYSIS_RUN_ID"] = f"{ADHOC_PREFIX}{run.id}" if adhoc else run.id
-    os.environ["ANALYSIS_COMMIT"] = commit
-    os.environ["ANALYSIS_NOTEBOOK"] = run.notebook  # the "Reproduce this" command under every figure
-    os.environ["ANALYSIS_PARAMETERS"] = json.dumps(run.parameters)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    # figures must reach the notebook: a non-interactive MPLBACKEND (e.g. Agg, set by a CI or a shell) would
-    # silently replace the kernel's inline backend and leave the pages without images
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env = run_environment(run, commit, adhoc)
+    if kernels is None:
+        os.environ.update(env)  # a fresh kernel inherits this process's environment
     start = time.perf_counter()
     log_path = config.build_dir() / "logs" / f"{run.id}.stderr.log"
     for attempt in (1, 2):
+        kernel = kernels.get() if kernels is not None else None
         try:
-            with _stderr_to(log_path):  # the kernels' start-up chatter goes to a log, not to readers
+            if kernel is None:
+                with _stderr_to(log_path):  # the kernels' start-up chatter goes to a log, not to readers
+                    pm.execute_notebook(
+                        str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3",
+                        cwd=str(src.parent), progress_bar=False, log_output=False,
+                        request_save_on_cell_execute=False,
+                    )
+            else:  # no cwd for papermill (it would chdir this whole process): the kernel is moved there
+                km = kernel.prepare(src.parent, env)
                 pm.execute_notebook(
-                    str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3",
-                    cwd=str(src.parent), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3", progress_bar=False,
+                    log_output=False, request_save_on_cell_execute=False, km=km,
                 )
             break
         except pm.PapermillExecutionError as exc:  # the notebook raised: say where, once; keep the traceback
+            if kernel is not None:
+                kernel.shutdown()  # the next run gets a kernel no failed notebook has touched
             raise _run_failed(run, exc, tmp) from None
-        except RuntimeError as exc:  # "Kernel didn't respond in 60 seconds" / "Kernel died before replying"
+        except (RuntimeError, KernelError) as exc:  # "Kernel didn't respond in 60 seconds" / "Kernel died…"
             tmp.unlink(missing_ok=True)
-            if attempt == 2 or "Kernel" not in str(exc):
+            if kernel is not None:
+                kernel.shutdown()
+            if attempt == 2 or ("Kernel" not in str(exc) and not isinstance(exc, KernelError)):
                 raise
         except OSError as exc:  # a full disk names the notebook being written
             tmp.unlink(missing_ok=True)
             raise with_path(exc, target) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
+            if kernel is not None:
+                kernel.shutdown()
             raise
     try:
         _tag_for_readers(tmp)
@@ -365,6 +392,7 @@ def _tag_for_readers(path: Path) -> None:
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
+    renumber(nb)  # the counts of a fresh kernel, also when the kernel was reused
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -484,11 +512,6 @@ class Interrupted(KeyboardInterrupt):
     """Ctrl-C during the runs; ``str()`` is the one-line summary of what was done and what was not."""
 
 
-def _worker_init() -> None:
-    """Pool workers ignore Ctrl-C: the main process decides (cancel the queue, stop the kernels, keep records)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _stop_children(grace: float = 3.0) -> None:
     """Terminate every process this one started (pool workers and their kernels), then kill
     what is still alive after ``grace`` seconds."""
@@ -533,14 +556,19 @@ def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int =
         _key_path(r.id).unlink(missing_ok=True)
     errors: list[str] = []
     own = executor is None and len(todo) > 0
-    if own:
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init)
+    kernels: ThreadKernels | None = None
+    if own:  # runner threads, each reusing one kernel (the kernels are the processes that work)
+        executor = cf.ThreadPoolExecutor(max_workers=min(workers, len(todo)), thread_name_prefix="run")
+        kernels = ThreadKernels(cwd=config.notebooks_dir(), log_dir=config.build_dir() / "logs",
+                                env={**os.environ, "MPLBACKEND": INLINE_BACKEND,
+                                     "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
     futures: dict[cf.Future, Run] = {}
     done: list[str] = []
     interrupted = False
     try:
         for r in todo:
-            futures[executor.submit(execute_run, r, commit)] = r
+            futures[executor.submit(execute_run, r, commit, kernels=kernels)
+                    if kernels is not None else executor.submit(execute_run, r, commit)] = r
         for fut in cf.as_completed(futures):
             r = futures[fut]
             try:
@@ -562,10 +590,12 @@ def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int =
         for fut in futures:
             fut.cancel()
         if own:
+            kernels.stop()  # a run whose kernel is killed must not start another one
             _stop_children()
     finally:
         if own:
-            executor.shutdown(wait=not interrupted, cancel_futures=True)
+            executor.shutdown(wait=True, cancel_futures=True)  # the threads end once their kernels stop
+            kernels.close()
     if interrupted:
         not_done = [r.id for r in todo if r.id not in done and r.id not in errors]
         raise Interrupted(

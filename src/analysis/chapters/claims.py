@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 from analysis.chapters import adoption as ad
@@ -45,6 +44,7 @@ from analysis.chapters import exposure as ex
 from analysis.chapters import registry
 from analysis.chapters.params import NotebookParams, choice_error, register
 from analysis.core import config, fmt
+from analysis.core.yamlio import read_yaml
 from analysis.tables import process
 
 Status = Literal["reproduced", "consistent", "mixed", "differs", "not tested here", "not testable with public data",
@@ -248,7 +248,7 @@ def load_registry(path: Path | None = None) -> Registry:
 
 @functools.lru_cache(maxsize=4)
 def _load_registry(path: str, mtime_ns: int) -> Registry:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = read_yaml(path)
     try:
         return Registry.model_validate(data)
     except ValidationError as err:

@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pydantic import Field
-from scipy import stats
 
 from analysis.chapters.params import NotebookParams, choice_error, register
 from analysis.core import config, fmt
@@ -398,6 +397,7 @@ def open_vs_experts(dialogues: pd.DataFrame, band: float = 0.0) -> dict[str, flo
     x, y = a["participants"].to_numpy(float), b["participants"].to_numpy(float)
     if len(x) == 0 or len(y) == 0:
         raise ValueError("need sectoral dialogues of both formats (open, experts)")
+    from scipy import stats  # scipy.stats costs half a second to import: only when a test is computed
     mw = stats.mannwhitneyu(x, y, alternative="two-sided", method="exact")
 
     def u_stat(s1: np.ndarray, s2: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -670,6 +670,8 @@ def flagship_adoption_alt(fa: pd.DataFrame, year: int, average: float) -> str:
 # --------------------------------------------------------------------------------------------- correlations
 def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Spearman's rho along the last axis (average ranks for ties); NaN where either side is constant."""
+    from scipy import stats  # scipy.stats costs half a second to import: only when a test is computed
+
     rx = stats.rankdata(x, axis=-1)
     ry = stats.rankdata(y, axis=-1)
     rx = rx - rx.mean(axis=-1, keepdims=True)

@@ -18,9 +18,8 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-import yaml
-
 from analysis.core import config
+from analysis.core.yamlio import read_yaml
 
 #: The package directory whose modules are scanned for chapter declarations.
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -91,7 +90,7 @@ def book_titles(path: Path | None = None) -> dict[str, str]:
                 out[run["notebook"]] = run["title"]
             walk(entry.get("sections", []))
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     for part in data.get("parts", []):
         walk(part.get("chapters", []))
     return out

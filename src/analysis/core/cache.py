@@ -13,8 +13,12 @@ exactly the runs that use it. Jupyter Book's own cache is blind to changed data 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
+import os
+import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,9 +36,23 @@ def _h() -> hashlib._Hash:
     return h
 
 
+#: sha256 of a file's bytes per file version (path, inode, mtime, size) seen in this process: the 28 country
+#: profiles read the same tables, hashed once.
+_FILE_DIGESTS: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def file_digest(path: Path) -> bytes:
+    """sha256 (raw 32 bytes) of the file's content, memoised per file version in this process."""
+    stat = path.stat()
+    memo = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if memo not in _FILE_DIGESTS:
+        _FILE_DIGESTS[memo] = hashlib.sha256(path.read_bytes()).digest()
+    return _FILE_DIGESTS[memo]
+
+
 def _add_file(h: hashlib._Hash, path: Path) -> None:
     h.update(f"{path.name}\n".encode())
-    h.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"<missing>")
+    h.update(file_digest(path) if path.exists() else b"<missing>")
 
 
 def package_dir() -> Path:
@@ -55,37 +73,86 @@ def package_modules() -> dict[str, Path]:
 
 
 _PARSED: dict[tuple[str, int, int], tuple[str, frozenset[str]]] = {}
+#: Parsed modules remembered across processes, by content: sha256 of (Python version, package, source) →
+#: (hash of the syntax tree, imported names). Parsing and dumping the package's syntax trees is most of a no-op
+#: build otherwise. A memo keyed by content cannot go stale; a damaged memo file is ignored.
+_MEMO_NAME = "ast-memo.json"
+_MEMO: dict[str, list] | None = None
+
+
+def _memo_path() -> Path:
+    return config.build_dir() / "cache" / _MEMO_NAME
+
+
+def _memo() -> dict[str, list]:
+    global _MEMO
+    if _MEMO is None:
+        try:
+            loaded = json.loads(_memo_path().read_text(encoding="utf-8"))
+            _MEMO = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            _MEMO = {}
+    return _MEMO
+
+
+def _remember(key: str, value: tuple[str, frozenset[str]]) -> None:
+    """Add one entry to the memo file (written atomically under a unique temporary name; a failure to write,
+    e.g. a read-only tree, only costs the next process a parse)."""
+    memo = _memo()
+    memo[key] = [value[0], sorted(value[1])]
+    path = _memo_path()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{_MEMO_NAME}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(memo, fh, sort_keys=True)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _parse(path: Path, text: str | None = None) -> tuple[str, frozenset[str]]:
     """(sha256 of the syntax tree, names the code imports: ``a.b`` for ``from a.b import c`` also yields
-    ``a.b.c``), memoised per file version. A syntax error hashes the bytes and imports the whole package."""
-    stat = path.stat()
-    memo = (str(path), stat.st_mtime_ns, stat.st_size)
-    if text is None and memo in _PARSED:
-        return _PARSED[memo]
+    ``a.b.c``), memoised per file version in this process and by content across processes. A syntax error
+    hashes the bytes and imports the whole package."""
+    if text is None:
+        stat = path.stat()
+        memo = (str(path), stat.st_mtime_ns, stat.st_size)
+        if memo in _PARSED:
+            return _PARSED[memo]
     source = path.read_text(encoding="utf-8") if text is None else text
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        result = hashlib.sha256(source.encode()).hexdigest(), frozenset({"analysis.*"})
+    package = ".".join(_dotted(path)[:-1]) if path.suffix == ".py" else "analysis"
+    content_key = hashlib.sha256(f"{sys.version}\n{package}\n{source}".encode()).hexdigest()
+    known = _memo().get(content_key)
+    if isinstance(known, list) and len(known) == 2:
+        result = known[0], frozenset(known[1])
     else:
-        names: set[str] = set()
-        package = ".".join(_dotted(path)[:-1]) if path.suffix == ".py" else "analysis"
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join([*anchor, base] if base else anchor)
-                names.add(base)
-                names.update(f"{base}.{a.name}" for a in node.names)
-        result = hashlib.sha256(ast.dump(tree).encode()).hexdigest(), frozenset(names)
+        result = _parse_source(source, package)
+        _remember(content_key, result)
     if text is None:
         _PARSED[memo] = result
     return result
+
+
+def _parse_source(source: str, package: str) -> tuple[str, frozenset[str]]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return hashlib.sha256(source.encode()).hexdigest(), frozenset({"analysis.*"})
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            names.add(base)
+            names.update(f"{base}.{a.name}" for a in node.names)
+    return hashlib.sha256(ast.dump(tree).encode()).hexdigest(), frozenset(names)
 
 
 def _dotted(path: Path) -> tuple[str, ...]:

@@ -17,14 +17,15 @@ import os
 import re
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.core import config
 from analysis.core.storage import atomic_write_bytes, atomic_write_json, csv_bytes
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is styled or saved: a build that draws nothing skips it
+    import matplotlib.pyplot as plt
 
 RUN_ID_ENV = "ANALYSIS_RUN_ID"
 COMMIT_ENV = "ANALYSIS_COMMIT"
@@ -43,6 +44,8 @@ PALETTE = ["#1f4e79", "#e07b39", "#5b9a68", "#9e4a9c", "#c9a227", "#6b6b6b"]
 
 def apply_style() -> None:
     """House style: white background, light grid, no top/right spines, colour-blind-safe cycle."""
+    import matplotlib as mpl
+
     mpl.rcParams.update({
         "figure.figsize": (8, 4.5),
         "figure.dpi": 100,
@@ -129,6 +132,8 @@ def publish(fig: plt.Figure, data: pd.DataFrame, *, name: str, source: str, note
     base = f"{PAGE_TO_ROOT}downloads/{run_id()}/{slug}"
     links = {"csv": f"{base}.csv", "png": f"{base}.png", "json": f"{base}.json"}
     if show:
+        import matplotlib.pyplot as plt
+
         plt.close(fig)  # drawn once: the page shows the saved file, not a second inline rendering
         size = (round(width_px * SCREEN_PX_PER_INCH / PRINT_DPI), round(height_px * SCREEN_PX_PER_INCH / PRINT_DPI))
         caption = source_line_html(source, notes, links, anchor=f"fig-{slug}", command=command)

@@ -25,7 +25,6 @@ import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pandera.pandas as pa
 
@@ -90,6 +89,8 @@ def read_extract(path: Path) -> pd.DataFrame:
     ``flag`` (text, ``""`` when none). Rows in sheet order, then geo order as printed.
     Raises :class:`~analysis.readers.eurostat.EurostatFormatError` (naming the sheet) on an unexpected layout or label.
     """
+    import openpyxl  # only when an extract is read (the build imports this module to know the tables)
+
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Workbook contains no default style")
         workbook = openpyxl.load_workbook(Path(path), data_only=True)

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.core import config
 from analysis.core.storage import atomic_write_bytes, atomic_write_json, atomic_write_text, sha256_file
+from analysis.core.yamlio import read_yaml
 from analysis.readers import eurostat
 
 FileFormat = Literal[
@@ -105,7 +105,7 @@ class FetchResult:
 def load_registry(path: Path | None = None) -> Registry:
     """Read and validate ``sources.yml``."""
     path = path or config.sources_file()
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = read_yaml(path)
     registry = Registry.model_validate(data)
     dupes = {i for i in registry.ids() if registry.ids().count(i) > 1}
     if dupes:
