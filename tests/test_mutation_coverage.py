@@ -76,3 +76,74 @@ def test_missing_by_geo_keeps_code_order_among_many_ties() -> None:
     quarter = [g for i, g in enumerate(geos) if i % 3 == 0]
     assert out.index.tolist() == half + quarter  # a stable sort: alphabetical within each share
     assert out.tolist() == [50.0] * len(half) + [25.0] * len(quarter)
+
+
+# ------------------------------------------------------------------ the page's texts and figures (moved from cells)
+def test_page_texts_name_the_table() -> None:
+    assert cov.matrix_title("t") == "t: share of rows with a value, by country and year"
+    assert cov.flags_title("t") == "t: flagged values by year and flag"
+    assert cov.flags_caption("t") == "t: flagged values by flag and year (rows)"
+    assert cov.missing_caption("t") == ("t: the ten countries or aggregates with the largest share of missing "
+                                        "values (%)")
+    assert "absent from the table that year" in cov.MATRIX_NOTES
+
+
+def test_flags_notes_in_flag_order_once_each() -> None:
+    flags = pd.DataFrame({"flag": ["u", "b", "u"], "year": [2023, 2023, 2024], "rows": [1, 2, 3]})
+    assert cov.flags_notes(flags) == f"b: {cov.describe_flag('b')}; u: {cov.describe_flag('u')}"
+
+
+def test_missing_table_names_and_rounds_half_away() -> None:
+    missing = pd.Series([12.25, 0.05], index=["AT", "EU27_2020"])
+    table = cov.missing_table(missing, {"AT": "Austria", "EU27_2020": "European Union"}.get)
+    assert table.to_dict("list") == {"country or aggregate": ["Austria", "European Union"],
+                                     "% of rows missing": ["12.3", "0.1"]}
+
+
+def test_figure_matrix_rows_columns_and_scale(frame: pd.DataFrame) -> None:
+    import matplotlib.pyplot as plt
+
+    matrix = cov.coverage_matrix(frame, "value")
+    fig = cov.figure_matrix(matrix, "t")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(matrix.index)
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(c) for c in matrix.columns]
+    assert ax.images[0].get_clim() == (0, 100)
+    assert ax.get_title() == "t: share of rows with a value, by country and year"
+    assert fig.axes[1].get_ylabel() == "% of rows with a value"  # the colour bar says what the colour is
+    plt.close(fig)
+
+
+def test_figure_flags_stacks_rows_and_hatches_each_flag() -> None:
+    import matplotlib.pyplot as plt
+
+    flags = pd.DataFrame({"year": [2023, 2023, 2024], "flag": ["b", "u", "u"], "rows": [2, 1, 3]})
+    fig = cov.figure_flags(flags, "t")
+    ax = fig.axes[0]
+    b_bars, u_bars = ax.containers
+    assert [bar.get_height() for bar in b_bars] == [2, 0] and [bar.get_height() for bar in u_bars] == [1, 3]
+    assert [bar.get_y() for bar in u_bars] == [2, 0]  # stacked on the b segment
+    assert {bar.get_hatch() for bar in b_bars} == {""} and {bar.get_hatch() for bar in u_bars} == {"//"}
+    assert ax.get_ylabel() == "rows" and ax.get_title() == "t: flagged values by year and flag"
+    plt.close(fig)
+
+
+def test_figure_trend_one_line_per_size_class() -> None:
+    import matplotlib.pyplot as plt
+
+    eu = pd.DataFrame({"size_class": ["S", "S", "L", "L"], "year": [2021, 2023, 2021, 2023],
+                       "value": [5.0, 7.5, 20.0, 30.0]})
+    fig = cov.figure_trend(eu, ("S", "L"), {"S": "small", "L": "large"}.get)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["small", "large"]
+    assert [list(line.get_ydata()) for line in ax.lines] == [[5.0, 7.5], [20.0, 30.0]]
+    assert [line.get_marker() for line in ax.lines] == ["o", "s"]
+    assert list(ax.get_xticks()) == [2021, 2023]
+    assert ax.get_title() == "European Union: enterprises using AI, by size class"
+    plt.close(fig)
+
+
+@pytest.mark.integration
+def test_source_line_gives_the_attributions_of_the_tables_sources(processed) -> None:
+    line = cov.source_line("employment_by_occupation")
+    assert "lfsa_egai2d" in line and not line.startswith("Source:")

@@ -5,13 +5,18 @@ Shares are in percent (0-100) of the table's rows; missing means Eurostat's ``:`
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pandas as pd
 
 from analysis.chapters.params import NotebookParams, register
 from analysis.core import fmt
 from analysis.readers.eurostat import FLAG_MEANINGS
+from analysis.tables import process
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Tables with ``geo`` and ``year`` columns that the coverage notebook can describe, with their value column.
 COVERAGE_TABLES: dict[str, str] = {
@@ -131,3 +136,91 @@ def trend_alt(series: pd.DataFrame, label=str) -> str:
         parts.append(f"{label(sc)} from {fmt.num(first['value'])} % in {int(first['year'])} to "
                      f"{fmt.num(last['value'])} % in {int(last['year'])}")
     return "Line chart of the share of enterprises by size class: " + "; ".join(parts) + "."
+
+
+# ------------------------------------------------------------------------------------------ the page's texts
+def source_line(table: str) -> str:
+    """The figures' source line: the attribution of each source the processed ``table`` was built from."""
+    meta = process.get_table(table)
+    return "; ".join(s["attribution"].removeprefix("Source: ") for s in process.sources_meta(meta))
+
+
+def matrix_title(table: str) -> str:
+    return f"{table}: share of rows with a value, by country and year"
+
+
+MATRIX_NOTES = ("Blank cells: the country is absent from the table that year. Aggregates (EU27_2020, EA…) are rows "
+                "like countries.")
+
+
+def flags_title(table: str) -> str:
+    return f"{table}: flagged values by year and flag"
+
+
+def flags_notes(flags: pd.DataFrame) -> str:
+    """What each flag present in ``flags`` means, in flag order (``b: break in time series; …``)."""
+    return "; ".join(f"{f}: {describe_flag(f)}" for f in sorted(flags["flag"].unique()))
+
+
+def flags_caption(table: str) -> str:
+    return f"{table}: flagged values by flag and year (rows)"
+
+
+def missing_caption(table: str) -> str:
+    return f"{table}: the ten countries or aggregates with the largest share of missing values (%)"
+
+
+def missing_table(missing: pd.Series, label: Callable[[str], str]) -> pd.DataFrame:
+    """The reader's table of :func:`missing_by_geo`'s first rows: country or aggregate name, percent missing as
+    shown (one decimal, half away from zero)."""
+    return pd.DataFrame({"country or aggregate": [label(g) for g in missing.index],
+                         "% of rows missing": missing.map(fmt.num).to_list()})
+
+
+# -------------------------------------------------------------------------------------------------- figures
+#: Hatches of the flag bars, in flag order: colour is not the only encoding of the flag.
+FLAG_HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
+
+
+def figure_matrix(matrix: pd.DataFrame, table: str) -> Figure:
+    """Heat map of :func:`coverage_matrix` (percent of rows with a value; rows: geo, columns: year)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(matrix))))
+    im = ax.imshow(matrix.to_numpy(), aspect="auto", cmap="Blues", vmin=0, vmax=100)
+    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=7)
+    ax.set_xticks(range(len(matrix.columns)), matrix.columns)
+    ax.grid(False)
+    ax.set_title(matrix_title(table))
+    fig.colorbar(im, ax=ax, label="% of rows with a value")
+    return fig
+
+
+def figure_flags(flags: pd.DataFrame, table: str) -> Figure:
+    """Stacked bars of :func:`flag_counts` (rows) by year, one hatched segment per flag."""
+    import matplotlib.pyplot as plt
+
+    pivot = flags.pivot_table(index="year", columns="flag", values="rows", aggfunc="sum", fill_value=0)
+    fig, ax = plt.subplots()
+    pivot.plot.bar(ax=ax, stacked=True)
+    for bars, hatch in zip(ax.containers, FLAG_HATCHES, strict=False):
+        for bar in bars:
+            bar.set_hatch(hatch)
+    ax.set_ylabel("rows")
+    ax.set_title(flags_title(table))
+    return fig
+
+
+def figure_trend(eu: pd.DataFrame, sizes: tuple[str, ...], label: Callable[[str], str]) -> Figure:
+    """Lines of the EU's share of enterprises using AI (percent) by size class and year, one marker per class."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    for sc, marker in zip(sizes, "osD^v", strict=False):
+        s = eu.loc[eu["size_class"] == sc]
+        ax.plot(s["year"], s["value"], marker=marker, label=label(sc))
+    ax.set_xticks(sorted(eu["year"].unique()))
+    ax.set_ylabel("% of enterprises")
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_title("European Union: enterprises using AI, by size class")
+    return fig
