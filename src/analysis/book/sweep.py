@@ -183,6 +183,17 @@ class _Engine:
 
 
 @contextlib.contextmanager
+def _closing(engine: _Engine) -> Iterator[_Engine]:
+    """The engine, closed when the sweep ends: waiting for its runs, or at once after an error or Ctrl-C."""
+    try:
+        yield engine
+    except BaseException:
+        engine.close(wait=False)
+        raise
+    engine.close()
+
+
+@contextlib.contextmanager
 def open_engine(executor: str = "pool", scheduler: str | None = None, workers: int = 2) -> Iterator[_Engine]:
     """``pool``: ``workers`` local processes. ``dask``: the scheduler at ``scheduler``, or a ``LocalCluster`` of
     ``workers`` processes (one thread each) on 127.0.0.1. A dead worker's run is retried once by the sweep, not
@@ -192,14 +203,9 @@ def open_engine(executor: str = "pool", scheduler: str | None = None, workers: i
     if workers < 1:
         raise SweepError(f"--workers must be at least 1 (got {workers})")
     if scheduler is None and executor == "pool":
-        engine = _Engine(lambda: cf.ProcessPoolExecutor(max_workers=workers), window=workers,
-                         isolate_retries=True, label=f"local pool of {workers}")
-        try:
+        with _closing(_Engine(lambda: cf.ProcessPoolExecutor(max_workers=workers), window=workers,
+                              isolate_retries=True, label=f"local pool of {workers}")) as engine:
             yield engine
-        except BaseException:
-            engine.close(wait=False)
-            raise
-        engine.close()
         return
     if executor not in ("pool", "dask"):
         raise SweepError(f"unknown executor {executor!r}; choose pool or dask")
@@ -231,14 +237,9 @@ def open_engine(executor: str = "pool", scheduler: str | None = None, workers: i
             if cluster is not None:
                 cluster.close()
 
-        engine = _Engine(lambda: client.get_executor(pure=False), window=1_000_000, isolate_retries=False,
-                         closer=closer, label=label)
-        try:
+        with _closing(_Engine(lambda: client.get_executor(pure=False), window=1_000_000, isolate_retries=False,
+                              closer=closer, label=label)) as engine:
             yield engine
-        except BaseException:
-            engine.close(wait=False)
-            raise
-        engine.close()
 
 
 # ------------------------------------------------------------------------------------------------ the driver
