@@ -1013,17 +1013,28 @@ def alt_top(top: pd.DataFrame, index: str) -> str:
 # ---------------------------------------------------------------------------------------------- chapter: countries
 #: Percent of total employment in scored 2-digit groups with a value below which a country's figure is flagged.
 COVERAGE_MIN = 95.0
+#: Decimals a coverage is shown with (``fmt.pct``): the mark is applied to the value at this precision.
+COVERAGE_DECIMALS = 1
+
+
+def well_covered(coverage_pct: pd.Series, minimum: float = COVERAGE_MIN) -> pd.Series:
+    """True where a coverage (percent of employment) reaches ``minimum`` **as the book shows it**: rounded half away
+    from zero to :data:`COVERAGE_DECIMALS` decimals (:func:`analysis.core.fmt.round_half_away`), so that 94.99,
+    shown "95.0 %", is well covered and no country is listed as poorly covered beside a number at the mark. NaN (no
+    employment value) is not covered. A bool Series on ``coverage_pct``'s index."""
+    shown = [float(round_half_away(x, COVERAGE_DECIMALS)) if pd.notna(x) else np.nan for x in coverage_pct]
+    return pd.Series(shown, index=coverage_pct.index, dtype="float64").ge(minimum)
 
 
 def country_texts(countries: pd.DataFrame, geo: str, year: int) -> dict[str, str]:
     """Glue texts of the country section from :func:`weighted_exposure` rows of one year (``geo`` = the page's
-    country; the EU row must be present). Member states below :data:`COVERAGE_MIN` are left out of the range and
-    listed."""
+    country; the EU row must be present). Member states below :data:`COVERAGE_MIN` as shown (:func:`well_covered`)
+    are left out of the range and listed."""
     by = countries.set_index("geo")
     eu, g = by.loc[EU_AGGREGATE], by.loc[geo]
     members = countries[countries["geo"].isin(EU27)].sort_values(["exposed_pct", "geo"], kind="mergesort")
-    ok = members[members["coverage_pct"] >= COVERAGE_MIN]
-    low = members[~(members["coverage_pct"] >= COVERAGE_MIN)]
+    covered = well_covered(members["coverage_pct"])
+    ok, low = members[covered], members[~covered]
     if geo == EU_AGGREGATE:
         geo_sentence = "The EU figure is computed from Eurostat's EU27 aggregate, not as a mean of the country figures."
     elif geo in EU27:
@@ -1060,7 +1071,7 @@ def countries_shown(countries: pd.DataFrame, geo: str) -> pd.DataFrame:
     keep = countries["geo"].isin([*EU27, geo, EU_AGGREGATE])
     out = countries[keep].sort_values(["exposed_pct", "geo"], kind="mergesort").reset_index(drop=True)
     out["name"] = [country_name(g) + (" (u)" if u >= 1 else "") for g, u in zip(out["geo"], out["u_pct"], strict=True)]
-    out["low_coverage"] = ~(out["coverage_pct"] >= COVERAGE_MIN)
+    out["low_coverage"] = ~well_covered(out["coverage_pct"])
     return out
 
 
