@@ -289,7 +289,9 @@ def _sort(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
     return frame.sort_values(list(key), kind="mergesort").reset_index(drop=True)
 
 
-def _sources_meta(table: Table) -> list[dict]:
+def sources_meta(table: Table) -> list[dict]:
+    """The sources of a table as its ``.meta.json`` lists them: producer, title, attribution, licence, address and,
+    per fetched file, its sha256, pin and vintage (the committed annex transcriptions for a table without sources)."""
     registry = load_registry()
     out = []
     for sid in table.sources:
@@ -346,7 +348,7 @@ def build_table(table: Table, key: str = "") -> tuple[bytes, bytes]:
         "rows": len(frame),
         "missing_values": {c: int(frame[c].isna().sum()) for c in frame.columns if frame[c].isna().any()},
         "sha256": sha256_bytes(data),
-        "sources": _sources_meta(table),
+        "sources": sources_meta(table),
         "built_by": f"analysis.tables.process ({table.build.__module__}.{table.build.__name__})",
         "build_key": key,
     }
