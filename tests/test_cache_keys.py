@@ -133,3 +133,34 @@ def test_claims_registry_edit_reruns_only_the_claims_chapter(processed, book_run
     copy.write_text(claims.registry_file().read_text() + "\n# edited\n")
     monkeypatch.setattr(claims, "registry_file", lambda: copy)
     assert _changed(base, _keys(book_runs)) == {"claims_check"}
+
+
+@pytest.mark.integration
+def test_the_exposure_tables_module_is_in_the_keys_of_the_exposure_chapters_runs(processed, package_copy: Path,
+                                                                                 book_runs: list) -> None:
+    """The exposure chapter's tables moved to analysis.tables.occupation_scores and its readers: editing them
+    re-runs exactly the runs that editing the chapter module re-runs (the labour-exposure chapter among them)."""
+    base = _keys(book_runs)
+    path = _file(package_copy, "exposure")
+    original = path.read_text()
+    path.write_text(original + "\nEDITED = 1\n")
+    dependants = _changed(base, _keys(book_runs))
+    path.write_text(original)
+    assert "labour_exposure" in dependants and "sector_dialogues" not in dependants
+    for name in ("occupation_scores", "felten", "eloundou", "bls"):
+        path = _file(package_copy, name)
+        original = path.read_text()
+        path.write_text(original + "\nEDITED = 1\n")
+        assert _changed(base, _keys(book_runs)) == dependants, name
+        path.write_text(original)
+
+
+@pytest.mark.integration
+def test_a_codelist_edit_reruns_every_run(processed, package_copy: Path, book_runs: list) -> None:
+    """Codelists are data read by analysis.core.codelists (imported by every run through the xlsx reader): editing
+    one of their CSV files, e.g. a label of an AI technology that used to be a dict in the adoption chapter,
+    re-runs every run, as editing the dict did for its dependants."""
+    base = _keys(book_runs)
+    path = _file(package_copy, "codelists").parent / "ai_technologies.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("text mining", "text-mining"), encoding="utf-8")
+    assert _changed(base, _keys(book_runs)) == set(base)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import analysis
-from analysis.chapters import adoption, exposure
+from analysis.chapters import adoption, dialogues, exposure
 from analysis.core import codelists
 from analysis.readers import eurostat_xlsx as _xlsx_extract
 
@@ -54,3 +56,46 @@ def test_each_codelist_is_defined_once() -> None:
         assert "Mining and quarrying" not in text, path
         assert "Skilled agricultural, forestry and fishery workers" not in text, path
         assert '"Liechtenstein"' not in text, path
+        assert "costs seem too high" not in text, path  # ai_barriers.csv
+        assert "image recognition/processing" not in text, path  # ai_technologies.csv
+        assert "motor vehicles and other transport equipment" not in text, path  # nace_ain2.csv
+        assert '"medium (50-249)"' not in text, path  # size_classes.csv
+
+
+#: The book's short labels of the AI-survey codes: file → the codes in the order the book shows them (charts,
+#: tables, lists), written out by hand from the survey's questionnaire order.
+BOOK_ORDER: dict[str, list[str]] = {
+    "ai_technologies": ["E_AI_TANY", "E_AI_TTM", "E_AI_TSR", "E_AI_TNLG", "E_AI_TIR", "E_AI_TML", "E_AI_TPA",
+                        "E_AI_TAR", "E_AI_TPVSG", "E_AI_TGE2", "E_AI_TGE3", "E_AI_TX"],
+    "ai_barriers": ["E_AI_BCST", "E_AI_BLE", "E_AI_BINC", "E_AI_BDDT", "E_AI_BCDP", "E_AI_BLEG", "E_AI_BEC",
+                    "E_AI_BNU"],
+    "size_classes": ["10-49", "50-249", "10-249", "GE250", "GE10"],
+    "nace_ain2": ["C", "C10-C12", "C21", "C26", "C29_C30", "D_E", "F", "G", "H", "I", "J", "L", "M", "N",
+                  "C10-S951_X_K", "ICT"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOOK_ORDER))
+def test_label_codelists_unique_codes_no_empty_label_book_order(name: str) -> None:
+    rows = codelists.read(name)
+    codes = [r["code"] for r in rows]
+    assert len(codes) == len(set(codes)) and all(codes), name
+    assert all(r["label"].strip() == r["label"] != "" for r in rows), name  # no empty or padded label
+    assert codes == BOOK_ORDER[name]
+
+
+def test_label_codelists_are_the_chapters_names_in_the_book_order() -> None:
+    assert adoption.TECHNOLOGY_LABELS is codelists.AI_TECHNOLOGY_LABELS
+    assert adoption.BARRIER_LABELS is codelists.AI_BARRIER_LABELS
+    assert adoption.SIZE_LABELS is codelists.SIZE_CLASS_LABELS
+    assert dialogues.NACE_LABELS is codelists.NACE_AIN2_LABELS
+    # the individual technologies (group "technology"), the reasons and the size classes keep the book's order
+    assert adoption.TECHNOLOGIES == ("E_AI_TTM", "E_AI_TSR", "E_AI_TNLG", "E_AI_TIR", "E_AI_TML", "E_AI_TPA",
+                                     "E_AI_TAR", "E_AI_TPVSG")
+    assert adoption.BARRIERS == tuple(BOOK_ORDER["ai_barriers"])
+    assert adoption.SIZE_CLASSES == ("10-49", "50-249", "10-249", "GE250", "GE10")
+    # labels as the book prints them (a comma inside a label survives the CSV quoting)
+    assert adoption.label("E_AI_TAR") == "autonomous robots, vehicles, drones"
+    assert adoption.label("E_AI_BNU") == "AI not useful for the enterprise"
+    assert adoption.label("GE250") == "large (250+)"
+    assert dialogues.nace_label("C26") == "computer, electronic and optical products (C26)"

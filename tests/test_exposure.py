@@ -15,6 +15,8 @@ import pytest
 from analysis.chapters import exposure as ex
 from analysis.chapters.params import ParameterError, validate
 from analysis.core import config
+from analysis.readers.bls import parse_bls_employment
+from analysis.tables import occupation_scores as occ
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +31,7 @@ def crosswalk() -> pd.DataFrame:
 
 def test_soc_to_isco_many_to_many_mean_and_counts(crosswalk: pd.DataFrame) -> None:
     soc = pd.DataFrame({"soc": ["11-0001", "11-0002", "99-9999"], "score": [0.2, 0.6, 0.9]})
-    res = ex.soc_to_isco(soc, crosswalk, universe=["1111", "1112", "2222", "3333"])
+    res = occ.soc_to_isco(soc, crosswalk, universe=["1111", "1112", "2222", "3333"])
     s = res.scores.set_index("isco08")
     assert s.loc["1111", "score"] == pytest.approx(0.4)  # mean of 0.2 and 0.6
     assert s.loc["1112", "score"] == pytest.approx(0.2)  # 11-0001 counts fully in each of its unit groups
@@ -43,7 +45,7 @@ def test_soc_to_isco_many_to_many_mean_and_counts(crosswalk: pd.DataFrame) -> No
 def test_soc_to_isco_weighted_splits_weight_and_skips_missing(crosswalk: pd.DataFrame) -> None:
     soc = pd.DataFrame({"soc": ["11-0001", "11-0002", "11-0003"], "score": [0.2, 0.6, 0.5]})
     weights = pd.Series({"11-0001": 200.0, "11-0002": 100.0})  # 11-0003 has no weight
-    s = ex.soc_to_isco(soc, crosswalk, weights=weights).scores.set_index("isco08")
+    s = occ.soc_to_isco(soc, crosswalk, weights=weights).scores.set_index("isco08")
     # 1111: 11-0001 brings 200/2 = 100 workers (split over 2 unit groups), 11-0002 brings 100 → (0.2+0.6)/2
     assert s.loc["1111", "score_weighted"] == pytest.approx((100 * 0.2 + 100 * 0.6) / 200)
     assert s.loc["1112", "score_weighted"] == pytest.approx(0.2)
@@ -53,13 +55,13 @@ def test_soc_to_isco_weighted_splits_weight_and_skips_missing(crosswalk: pd.Data
 
 def test_soc_to_isco_rejects_duplicate_soc(crosswalk: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="11-0001"):
-        ex.soc_to_isco(pd.DataFrame({"soc": ["11-0001", "11-0001"], "score": [0.1, 0.2]}), crosswalk)
+        occ.soc_to_isco(pd.DataFrame({"soc": ["11-0001", "11-0001"], "score": [0.1, 0.2]}), crosswalk)
 
 
 def test_onet_to_soc_averages_onet_occupations() -> None:
     frame = pd.DataFrame({"code": ["11-1011.00", "11-1011.03", "13-2011.00"], "Title": ["CEO", "CSO", "Acct"],
                           "x": [0.2, 0.4, 1.0]})
-    out = ex.onet_to_soc(frame, "code", ["x"]).set_index("soc")
+    out = occ.onet_to_soc(frame, "code", ["x"]).set_index("soc")
     assert out.loc["11-1011", "x"] == pytest.approx(0.3) and out.loc["11-1011", "n_onet"] == 2
     assert out.loc["11-1011", "title"] == "CEO"
 
@@ -68,7 +70,7 @@ def test_parse_bls_employment_detailed_only_and_marks() -> None:
     raw = pd.DataFrame({"OCC_CODE": ["00-0000", "11-1011", "11-1021", "11-1000"],
                         "O_GROUP": ["total", "detailed", "detailed", "minor"],
                         "TOT_EMP": ["140,000", "1,234", "**", "5,000"]})
-    out = ex.parse_bls_employment(raw)
+    out = parse_bls_employment(raw)
     assert list(out.index) == ["11-1011", "11-1021"]
     assert out["11-1011"] == 1234.0 and math.isnan(out["11-1021"])
 

@@ -240,6 +240,25 @@ def test_country_texts_round_half_away_names_and_coverage() -> None:
     assert " RO" not in alt and "NL " not in alt
 
 
+def test_coverage_mark_is_decided_on_the_value_as_shown() -> None:
+    """A country whose coverage is shown as 95.0 % is not listed among the poorly covered (the mark is 95 %):
+    94.99 and 94.95 round half away from zero to 95.0 (shown "95.0 %") → well covered, in the range; 94.94 → 94.9
+    → poorly covered, listed; NaN (no employment) is never covered."""
+    c = _countries([("EU27_2020", 32.0, 99.0, 0.0), ("FR", 20.0, 94.99, 0.0), ("IT", 40.0, 94.95, 0.0),
+                    ("ES", 30.0, 94.94, 0.0), ("DE", 35.0, 99.0, 0.0)])
+    t = ex.country_texts(c, "DE", 2025)
+    assert t["low_cov"] == "Spain (30.0 %, 94.9 % of employment covered)"
+    assert (t["ms_min"], t["ms_min_geo"], t["ms_max"], t["ms_max_geo"]) == ("20.0 %", "France", "40.0 %", "Italy")
+    assert t["countries_title"].endswith("well-covered member states 20.0–40.0 %")
+    shown = ex.countries_shown(c, "DE")  # by share: FR 20, ES 30, EU 32, DE 35, IT 40
+    assert shown["geo"].tolist() == ["FR", "ES", "EU27_2020", "DE", "IT"]
+    assert shown["low_coverage"].tolist() == [False, True, False, False, False]
+    assert ex.alt_countries(shown, 2025).endswith("Hatched for low coverage: Spain.")
+    assert ex.well_covered(pd.Series([95.0, 94.95, 94.9499, np.nan, 100.0])).tolist() == [True, True, False, False,
+                                                                                           True]
+    assert ex.well_covered(pd.Series([89.96]), minimum=90.0).tolist() == [True]
+
+
 def test_mix_texts_names_and_break_flags() -> None:
     mix = pd.DataFrame({"geo": ["EU27_2020", "DK", "BG"], "exposed_base": [32.29, 30.0, 20.0],
                         "exposed_target": [32.62, 29.0, 22.76], "d_exposed_pp": [0.335, -1.0, 2.755],

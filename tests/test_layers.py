@@ -64,3 +64,26 @@ def test_import_contract_catches_an_upward_import(tmp_path: Path) -> None:
     proc = _lint(src)
     assert proc.returncode != 0
     assert "analysis.readers.ilo -> analysis.chapters.exposure" in proc.stdout
+
+
+def test_no_private_name_is_used_across_modules() -> None:
+    """A module uses another module's public names only: no ``from analysis.x import _name`` and no
+    ``module._name`` on an imported ``analysis`` module (what one module needs from another is public and
+    documented, e.g. ``analysis.tables.process.raw_file``)."""
+    found = []
+    for path in sorted(PKG.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{path.relative_to(PKG)}:{node.lineno} imports {node.module}.{alias.name}")
+                    imported.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                imported.update(a.asname or a.name.split(".")[0] for a in node.names if a.name.startswith("analysis"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imported
+                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+                found.append(f"{path.relative_to(PKG)}:{node.lineno} uses {node.value.id}.{node.attr}")
+    assert found == []

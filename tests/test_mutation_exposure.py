@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis.chapters import exposure as ex
+from analysis.readers.bls import parse_bls_employment
+from analysis.tables import occupation_scores as occ
 
 G = "Exposed: Gradient "
 JRC_PLAIN = ("Les enseignants sont plus exposés à l'IA générative que 90 % des autres travailleurs "
@@ -315,22 +317,22 @@ def test_percentile_rank_boundaries() -> None:
 def test_parse_bls_employment_name_type_decimals_and_duplicates() -> None:
     raw = pd.DataFrame({"OCC_CODE": [" 11-1011 ", "11-1021"], "O_GROUP": ["detailed ", "detailed"],
                         "TOT_EMP": ["1,234.5", "#"]})
-    out = ex.parse_bls_employment(raw)
+    out = parse_bls_employment(raw)
     assert out.name == "us_employment" and out.dtype == "float64"
     assert out["11-1011"] == 1234.5 and math.isnan(out["11-1021"])
     dup = pd.DataFrame({"OCC_CODE": ["11-1011", "11-1011"], "O_GROUP": ["detailed"] * 2, "TOT_EMP": ["1", "2"]})
     with pytest.raises(ValueError, match="^BLS OEWS: SOC code '11-1011' appears twice$"):
-        ex.parse_bls_employment(dup)
+        parse_bls_employment(dup)
 
 
 def test_onet_to_soc_columns_types_and_bad_codes() -> None:
     frame = pd.DataFrame({"code": ["13-2011.00", "11-1011.03", "11-1011.00"], "Title": ["Acct", "CSO", "CEO"],
                           "x": [1.0, 0.4, 0.2]})
-    out = ex.onet_to_soc(frame, "code", ["x"])
+    out = occ.onet_to_soc(frame, "code", ["x"])
     assert list(out.columns) == ["soc", "title", "x", "n_onet"] and out["n_onet"].dtype == "int64"
     assert out["soc"].tolist() == ["11-1011", "13-2011"] and out["title"].tolist() == ["CEO", "Acct"]
     with pytest.raises(ValueError, match="^code: not an O\\*NET-SOC code: '11-10X1'$"):
-        ex.onet_to_soc(pd.DataFrame({"code": ["11-1011.00", "11-10X1.00"], "Title": ["a", "b"], "x": [1.0, 2.0]}),
+        occ.onet_to_soc(pd.DataFrame({"code": ["11-1011.00", "11-10X1.00"], "Title": ["a", "b"], "x": [1.0, 2.0]}),
                        "code", ["x"])
 
 
@@ -585,7 +587,7 @@ def test_notes_and_captions_state_their_marks() -> None:
 def test_typed_from_text_types_numeric_columns_only() -> None:
     text = pd.DataFrame({"isco08": ["1111", "1112"], "index": ["aioe", "aioe"], "score": ["0.5", ""],
                          "score_bls": [1.5, np.nan], "n_soc": ["3", "0"], "extra": ["7", "8"]})
-    out = ex._typed_from_text(text, ex.INDICES_SCHEMA)
+    out = occ.typed_from_text(text, occ.INDICES_SCHEMA)
     assert out["score"].dtype == "float64" and out["score"].iloc[0] == 0.5 and math.isnan(out["score"].iloc[1])
     assert out["n_soc"].dtype == "int64" and out["n_soc"].tolist() == [3, 0]
     assert out["isco08"].tolist() == ["1111", "1112"] and out["extra"].tolist() == ["7", "8"]  # text stays text
@@ -624,23 +626,23 @@ def _soc_sources() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
 
 
 def test_build_soc_scores_counts_mapping_and_weights(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
-    out = ex.build_soc_scores()
+    monkeypatch.setattr(occ, "read_soc_sources", _soc_sources)
+    out = occ.build_soc_scores()
     assert list(out.columns) == ["index", "soc", "title", "score", "n_onet", "n_isco", "us_employment"]
     assert out["n_isco"].tolist() == [2, 0, 2] and out["n_isco"].dtype == "int64"
     assert out["n_onet"].tolist() == [0, 0, 2] and out["n_onet"].dtype == "int64"
     assert out["us_employment"].iloc[0] == 1000.0 and math.isnan(out["us_employment"].iloc[1])
-    ex.SOC_SCORES_SCHEMA.validate(out)
+    occ.SOC_SCORES_SCHEMA.validate(out)
 
 
 def test_build_exposure_indices_notes_every_case(monkeypatch: pytest.MonkeyPatch) -> None:
     ilo = pd.DataFrame({"isco08": ["1111", "2222", "1111"], "index_version": [2025, 2025, 2023],
                         "mean": [0.4, 0.7, 0.35]})
-    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
-    monkeypatch.setattr(ex, "_source_path", lambda source, name: name)
-    monkeypatch.setattr(ex, "read_ilo_scores", lambda path: ilo)  # the name the chapter module imported
-    out = ex.build_exposure_indices()
-    ex.INDICES_SCHEMA.validate(out)
+    monkeypatch.setattr(occ, "read_soc_sources", _soc_sources)
+    monkeypatch.setattr(occ, "raw_file", lambda source, name: (name, "xlsx"))
+    monkeypatch.setattr(occ, "read_ilo_scores", lambda path: ilo)  # the name the tables module imported
+    out = occ.build_exposure_indices()
+    occ.INDICES_SCHEMA.validate(out)
     by = out.set_index(["index", "isco08"])
     assert sorted(set(out["isco08"])) == ["1111", "1112", "2222"] and len(out) == 3 * len(ex.ALL_INDICES)
     assert by.loc[("ilo2025", "1111"), "score"] == 0.4 and by.loc[("ilo2023", "1111"), "score"] == 0.35
@@ -770,22 +772,23 @@ def test_index_flag_counts_ilo_row_and_default_label() -> None:
 def test_text_tolerant_schema_types_then_validates() -> None:
     text = pd.DataFrame({"isco08": ["1111"], "index": ["aioe"], "score": ["0.5"], "score_bls": [""],
                          "n_soc": ["1"], "n_soc_bls": ["0"], "n_soc_crosswalk": ["1"], "note": ["n"]})
-    out = ex._TextTolerantSchema(ex.INDICES_SCHEMA).validate(text)
+    out = occ.TextTolerantSchema(occ.INDICES_SCHEMA).validate(text)
     assert out["score"].iloc[0] == 0.5 and out["n_soc"].dtype == "int64"
     with pytest.raises(Exception, match="n_soc <= n_soc_crosswalk"):
-        ex._TextTolerantSchema(ex.INDICES_SCHEMA).validate(text.assign(n_soc="2", n_soc_bls="0"))
+        occ.TextTolerantSchema(occ.INDICES_SCHEMA).validate(text.assign(n_soc="2", n_soc_bls="0"))
 
 
 def test_processed_tables_metadata() -> None:
-    indices, soc = ex._processed_tables()
+    indices, soc = occ.TABLES
+    assert ex.PROCESSED_TABLES == occ.TABLES  # the chapter declares the tables module's two tables
     assert (indices.name, indices.key, indices.build) == ("exposure_indices", ("isco08", "index"),
-                                                          ex.build_exposure_indices)
+                                                          occ.build_exposure_indices)
     assert indices.sources == ("ilo-genai-isco08", "felten-aioe", "eloundou-gpts", "ibs-crosswalk-soc10-isco08",
                                "bls-oews-2021")
-    assert (soc.name, soc.key, soc.build) == ("exposure_soc_scores", ("index", "soc"), ex.build_soc_scores)
+    assert (soc.name, soc.key, soc.build) == ("exposure_soc_scores", ("index", "soc"), occ.build_soc_scores)
     assert soc.sources == indices.sources[1:]
-    assert indices.schema.schema is ex.INDICES_SCHEMA and soc.schema.schema is ex.SOC_SCORES_SCHEMA
-    assert list(indices.columns) == list(ex.INDICES_SCHEMA.columns)  # every column documented, in order
+    assert indices.schema.schema is occ.INDICES_SCHEMA and soc.schema.schema is occ.SOC_SCORES_SCHEMA
+    assert list(indices.columns) == list(occ.INDICES_SCHEMA.columns)  # every column documented, in order
     assert set(soc.columns) == {"n_onet", "n_isco", "us_employment"}
     # the facts a reader needs, as written (case matters: ISCO-08, SOC, BLS)
     assert indices.description.startswith("Generative-AI / AI exposure score of every ISCO-08 unit group")
@@ -871,7 +874,7 @@ def test_soc_to_isco_defaults_duplicates_and_nan_scores() -> None:
                        "isco08": ["1111", "1111", "2222", "2222"]})  # a duplicated pair counts once
     soc = pd.DataFrame({"soc": ["11-0002", "11-0001", "11-0003", "99-0002", "99-0001"],
                         "score": [0.6, 0.2, np.nan, 0.5, 0.4]})
-    res = ex.soc_to_isco(soc, cw)
+    res = occ.soc_to_isco(soc, cw)
     s = res.scores
     assert list(s.columns) == ["isco08", "score", "score_weighted", "n_soc", "n_soc_weighted", "n_soc_crosswalk"]
     assert s["isco08"].tolist() == ["1111", "2222"] and s["score"].tolist() == [0.2, 0.6]
@@ -1002,26 +1005,13 @@ def test_exposure_params_check_data_lists_valid_years_and_geos(monkeypatch: pyte
         ex.ExposureParams(geo="FR", year=2024).check_data()
 
 
-def test_source_path_only_for_declared_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    from types import SimpleNamespace
-
-    files = [SimpleNamespace(name="a.csv"), SimpleNamespace(name="b.xlsx")]
-    monkeypatch.setattr(ex, "load_registry",  # the names the chapter module imported
-                        lambda: SimpleNamespace(get=lambda sid: SimpleNamespace(files=files)))
-    monkeypatch.setattr(ex, "_file", lambda sid, i: (f"{sid}/{i}", "fmt"))
-    assert ex._source_path("src", "b.xlsx") == "src/1"
-    with pytest.raises(FileNotFoundError, match=r"^src: no file 'c.txt' declared in sources.yml \(declared: "
-                                                r"\['a.csv', 'b.xlsx'\]\)$"):
-        ex._source_path("src", "c.txt")
-
-
 def test_build_exposure_indices_reads_the_ilo_file_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = {("ilo-genai-isco08", "Final_Scores_ISCO08_Gmyrek_et_al_2025.xlsx"): "ilo.xlsx"}
     ilo = pd.DataFrame({"isco08": ["1111"], "index_version": [2025], "mean": [0.4]})
-    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
-    monkeypatch.setattr(ex, "_source_path", lambda source, name: paths[(source, name)])
-    monkeypatch.setattr(ex, "read_ilo_scores", lambda path: {"ilo.xlsx": ilo}[path])
-    assert ex.build_exposure_indices().set_index(["index", "isco08"]).loc[("ilo2025", "1111"), "score"] == 0.4
+    monkeypatch.setattr(occ, "read_soc_sources", _soc_sources)
+    monkeypatch.setattr(occ, "raw_file", lambda source, name: (paths[(source, name)], "xlsx"))
+    monkeypatch.setattr(occ, "read_ilo_scores", lambda path: {"ilo.xlsx": ilo}[path])
+    assert occ.build_exposure_indices().set_index(["index", "isco08"]).loc[("ilo2025", "1111"), "score"] == 0.4
 
 
 def test_prepare_index_default_threshold_and_mix_increases_above_zero() -> None:
@@ -1074,10 +1064,10 @@ def test_chart_colours_and_line_styles() -> None:
 
 def test_build_exposure_indices_has_a_plain_index(monkeypatch: pytest.MonkeyPatch) -> None:
     ilo = pd.DataFrame({"isco08": ["1111"], "index_version": [2025], "mean": [0.4]})
-    monkeypatch.setattr(ex, "_read_soc_sources", _soc_sources)
-    monkeypatch.setattr(ex, "_source_path", lambda source, name: name)
-    monkeypatch.setattr(ex, "read_ilo_scores", lambda path: ilo)  # the name the chapter module imported
-    out = ex.build_exposure_indices()
+    monkeypatch.setattr(occ, "read_soc_sources", _soc_sources)
+    monkeypatch.setattr(occ, "raw_file", lambda source, name: (name, "xlsx"))
+    monkeypatch.setattr(occ, "read_ilo_scores", lambda path: ilo)  # the name the tables module imported
+    out = occ.build_exposure_indices()
     assert out.index.tolist() == list(range(len(out)))
 
 

@@ -193,10 +193,25 @@ def test_official_layouts_are_read_where_the_mirror_holds_another(project_copy, 
     codelist = tmp_path / "codes.tsv"
     codelist.write_text("CODE\tNAME\nE_AI_TANY\tAny AI\n")
     files = {"eurostat-lfsa_eisn2": (sdmx, "eurostat-extract-xlsx"), "eurostat-codelists": (codelist, "labels-csv")}
-    monkeypatch.setattr(process, "_file", lambda sid, index=0: files[sid])
+    monkeypatch.setattr(process, "raw_file", lambda sid, file=0: files[sid])
     frame = process.EMP_SECTOR_SCHEMA.validate(process.build_employment_by_occupation_sector())
     assert frame.to_dict("records")[0] == {"isco08": "OC2", "nace": "P", "geo": "AT", "year": 2024,
                                            "value_thousands": 120.5, "flag": ""}
     assert len(frame) == 2 and math.isnan(frame.iloc[1]["value_thousands"]) and frame.iloc[1]["flag"] == "u"
     labels = process.LABELS_SCHEMA.validate(process.build_labels())
     assert labels.empty and list(labels.columns) == process.LABEL_COLUMNS
+
+
+def test_raw_file_by_position_or_declared_name(monkeypatch):
+    """Every builder reads its raw inputs through ``process.raw_file``: a file by its position in ``sources.yml``
+    or by its declared name; an undeclared name is an error that lists the declared ones."""
+    from types import SimpleNamespace
+
+    files = [SimpleNamespace(name="a.csv", format="csv"), SimpleNamespace(name="b.xlsx", format="xlsx")]
+    monkeypatch.setattr(process, "load_registry", lambda: SimpleNamespace(get=lambda sid: SimpleNamespace(files=files)))
+    monkeypatch.setattr(process, "verified_raw", lambda sid, name: f"{sid}/{name}")
+    assert process.raw_file("src") == ("src/a.csv", "csv")
+    assert process.raw_file("src", 1) == process.raw_file("src", "b.xlsx") == ("src/b.xlsx", "xlsx")
+    with pytest.raises(FileNotFoundError, match=r"^src: no file 'c.txt' declared in sources.yml \(declared: "
+                                                r"\['a.csv', 'b.xlsx'\]\)$"):
+        process.raw_file("src", "c.txt")

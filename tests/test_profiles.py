@@ -197,6 +197,22 @@ def test_gap_history_missing_year_and_value(tiny: pd.DataFrame) -> None:
     assert "no comparable trend" in pr.trend_finding(none, "XX")
 
 
+def test_exposure_profile_applies_the_coverage_mark_to_the_value_as_shown(view: ex.IndexView) -> None:
+    # FI: scored 9,000 + 499 of 10,000 thousand = 94.99 %, shown "95.0 %" → at the 95 % mark, comparable;
+    # LV: 9,000 + 494 = 94.94 %, shown "94.9 %" → below it (the labour chapter's rule: exposure.well_covered)
+    emp = emp_rows(("OC01", "FI", 2025, 1.0, ""), ("OC11", "FI", 2025, 9000.0, ""), ("OC21", "FI", 2025, 499.0, ""),
+                   ("TOTAL", "FI", 2025, 10000.0, ""), ("OC01", "LV", 2025, 1.0, ""), ("OC11", "LV", 2025, 9000.0, ""),
+                   ("OC21", "LV", 2025, 494.0, ""), ("TOTAL", "LV", 2025, 10000.0, ""))
+    fi = pr.exposure_profile(emp, view, "FI", reference=None)
+    assert fi["coverage_pct"].iloc[0] == pytest.approx(94.99) and bool(fi["comparable"].iloc[0])
+    text = pr.exposure_sentence(fi, "FI")
+    assert "cover 95.0 % of its employment." in text and "below" not in text
+    lv = pr.exposure_profile(emp, view, "LV", reference=None)
+    assert not lv["comparable"].iloc[0]
+    assert "cover 94.9 % of its employment. That is below the 95 % the labour chapter requires" in (
+        pr.exposure_sentence(lv, "LV"))
+
+
 def test_technology_profile_sorted_missing_last(tiny: pd.DataFrame) -> None:
     t = pr.technology_profile(tiny, "DK", 2025)
     assert list(t["indicator"][:2]) == ["E_AI_TNLG", "E_AI_TTM"]  # 30.8 before 29.1

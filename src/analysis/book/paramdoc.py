@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.chapters.params import ParameterError, _type_name, model_for, notebooks
+from analysis.chapters.params import ParameterError, model_for, notebooks, type_name
 from analysis.core.codelists import COUNTRY_NAMES
 
 
@@ -46,7 +46,7 @@ def describe(notebook: str | None = None) -> str:
         if not model.model_fields:
             out.append("  no parameters")
         for pname, f in model.model_fields.items():
-            out.append(f"  {pname}: {_type_name(f.annotation)}, default {f.default!r}")
+            out.append(f"  {pname}: {type_name(f.annotation)}, default {f.default!r}")
             try:
                 choices = valid_values(nb, pname)
             except ParameterError as exc:
@@ -54,7 +54,7 @@ def describe(notebook: str | None = None) -> str:
                 continue
             if choices is None:
                 constraints = ", ".join(_constraint(m) for m in f.metadata)
-                out.append(f"    valid values: any {_type_name(f.annotation)}" + (f" ({constraints})" if constraints
+                out.append(f"    valid values: any {type_name(f.annotation)}" + (f" ({constraints})" if constraints
                                                                                    else ""))
             else:
                 out.append(f"    valid values ({len(choices)}): " + ", ".join(_show(pname, c, names) for c in choices))

@@ -49,45 +49,17 @@ AGGREGATES: tuple[str, ...] = ("EU27_2020", "EA")
 
 COUNTRY_NAMES: dict[str, str] = codelists.COUNTRY_NAMES  # codelists/countries.csv
 
-#: Size classes (persons employed), smallest first.
-SIZE_CLASSES: tuple[str, ...] = ("10-49", "50-249", "10-249", "GE250", "GE10")
-SIZE_LABELS: dict[str, str] = {
-    "10-49": "small (10-49)", "50-249": "medium (50-249)", "10-249": "SMEs (10-249)", "GE250": "large (250+)",
-    "GE10": "all (10+)",
-}
+#: Size classes (persons employed), smallest first, and their labels (codelists/size_classes.csv).
+SIZE_LABELS: dict[str, str] = codelists.SIZE_CLASS_LABELS
+SIZE_CLASSES: tuple[str, ...] = tuple(SIZE_LABELS)
 
-#: The individual AI technologies asked about (E_AI_TPVSG only from 2025).
-TECHNOLOGIES: tuple[str, ...] = (
-    "E_AI_TTM", "E_AI_TSR", "E_AI_TNLG", "E_AI_TIR", "E_AI_TML", "E_AI_TPA", "E_AI_TAR", "E_AI_TPVSG",
-)
-TECHNOLOGY_LABELS: dict[str, str] = {
-    "E_AI_TANY": "any AI technology",
-    "E_AI_TTM": "text mining",
-    "E_AI_TSR": "speech recognition",
-    "E_AI_TNLG": "natural language generation",
-    "E_AI_TIR": "image recognition/processing",
-    "E_AI_TML": "machine learning for data analysis",
-    "E_AI_TPA": "workflow automation / decision support",
-    "E_AI_TAR": "autonomous robots, vehicles, drones",
-    "E_AI_TPVSG": "generating pictures, video, sound",
-    "E_AI_TGE2": "2 or more AI technologies",
-    "E_AI_TGE3": "3 or more AI technologies",
-    "E_AI_TX": "no AI technology",
-}
-#: Reasons for not using AI, asked of enterprises that do not use it.
-BARRIERS: tuple[str, ...] = (
-    "E_AI_BCST", "E_AI_BLE", "E_AI_BINC", "E_AI_BDDT", "E_AI_BCDP", "E_AI_BLEG", "E_AI_BEC", "E_AI_BNU",
-)
-BARRIER_LABELS: dict[str, str] = {
-    "E_AI_BCST": "costs seem too high",
-    "E_AI_BLE": "lack of relevant expertise",
-    "E_AI_BINC": "incompatible with existing systems",
-    "E_AI_BDDT": "data availability or quality",
-    "E_AI_BCDP": "data protection and privacy",
-    "E_AI_BLEG": "unclear legal consequences",
-    "E_AI_BEC": "ethical considerations",
-    "E_AI_BNU": "AI not useful for the enterprise",
-}
+#: The individual AI technologies asked about (E_AI_TPVSG only from 2025), and the labels of every technology code
+#: (codelists/ai_technologies.csv).
+TECHNOLOGIES: tuple[str, ...] = codelists.AI_TECHNOLOGIES
+TECHNOLOGY_LABELS: dict[str, str] = codelists.AI_TECHNOLOGY_LABELS
+#: Reasons for not using AI, asked of enterprises that do not use it, and their labels (codelists/ai_barriers.csv).
+BARRIER_LABELS: dict[str, str] = codelists.AI_BARRIER_LABELS
+BARRIERS: tuple[str, ...] = tuple(BARRIER_LABELS)
 #: First survey year with the new item E_AI_TPVSG: E_AI_TANY from this year is not strictly comparable.
 QUESTIONNAIRE_CHANGE_YEAR = 2025
 #: Survey years without an AI module.

@@ -45,16 +45,17 @@ def value_column(table: str) -> str:
     return COVERAGE_TABLES[table]
 
 
-def summary(frame: pd.DataFrame, value: str) -> dict[str, float | int]:
-    """Counts of rows, countries, years and missing values; ``missing_pct`` in percent of rows."""
+def summary(frame: pd.DataFrame, value: str) -> dict[str, float | int | None]:
+    """Counts of rows, countries, years and missing values; ``missing_pct`` in percent of rows. A table without
+    rows has no first or last year (``None``) and no share of missing rows (NaN)."""
     n = len(frame)
     missing = int(frame[value].isna().sum())
     return {
         "rows": n,
         "geos": int(frame["geo"].nunique()),
         "years": int(frame["year"].nunique()),
-        "first_year": int(frame["year"].min()),
-        "last_year": int(frame["year"].max()),
+        "first_year": int(frame["year"].min()) if n else None,
+        "last_year": int(frame["year"].max()) if n else None,
         "missing": missing,
         "missing_pct": 100.0 * missing / n if n else float("nan"),
         "flagged": int((frame["flag"] != "").sum()),

@@ -36,7 +36,7 @@ import pandera.pandas as pa
 from pydantic import Field
 
 from analysis.chapters.params import NotebookParams, choice_error, register
-from analysis.core import config, fmt
+from analysis.core import codelists, config, fmt
 from analysis.core.figures import PALETTE
 from analysis.readers.annexes import ACTIONS_SCHEMA, DIALOGUES_SCHEMA, SECTORAL_AREAS_FR, deadline_label, parse_deadline
 from analysis.tables import process
@@ -529,15 +529,8 @@ def sector_table(assigned: pd.DataFrame, actions: pd.DataFrame, sector_map: pd.D
 
 
 # --------------------------------------------------------------------------------------------- sector adoption
-#: English names of the isoc_eb_ain2 activities (NACE Rev. 2 codes as Eurostat publishes them).
-NACE_LABELS: dict[str, str] = {
-    "C": "manufacturing", "C10-C12": "food, beverages and tobacco", "C21": "pharmaceutical products",
-    "C26": "computer, electronic and optical products", "C29_C30": "motor vehicles and other transport equipment",
-    "D_E": "electricity, gas, water supply and waste", "F": "construction", "G": "wholesale and retail trade",
-    "H": "transportation and storage", "I": "accommodation and food services", "J": "information and communication",
-    "L": "real estate", "M": "professional, scientific and technical activities",
-    "N": "administrative and support services", "C10-S951_X_K": "all activities in the survey", "ICT": "ICT sector",
-}
+#: English names of the isoc_eb_ain2 activities (NACE Rev. 2 codes as Eurostat publishes them; codelists/nace_ain2.csv).
+NACE_LABELS: dict[str, str] = codelists.NACE_AIN2_LABELS
 #: The all-activities aggregate of isoc_eb_ain2 (manufacturing and services, 10+ employees, finance excluded).
 NACE_ALL = "C10-S951_X_K"
 #: Sectors the survey measures only in part, with what it leaves out (checked against sector_map.csv's reasons).

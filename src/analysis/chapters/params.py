@@ -123,7 +123,7 @@ def validate(notebook: str, values: dict[str, Any], check_data: bool = True) -> 
     if unknown:
         raise ParameterError(
             f"{notebook}: unknown parameter(s) {', '.join(unknown)}; valid parameters: "
-            + ", ".join(f"{n} ({_type_name(f.annotation)})" for n, f in model.model_fields.items())
+            + ", ".join(f"{n} ({type_name(f.annotation)})" for n, f in model.model_fields.items())
         )
     try:
         params = model(**values)
@@ -150,11 +150,11 @@ def coerce_cli(notebook: str, name: str, text: str) -> Any:
         return TypeAdapter(ann).validate_strings(text, strict=False)
     except ValidationError:
         raise ParameterError(
-            f"{notebook}: parameter {name} expects {_type_name(ann)}, got {text!r}"
+            f"{notebook}: parameter {name} expects {type_name(ann)}, got {text!r}"
         ) from None
 
 
-def _type_name(annotation: Any) -> str:
+def type_name(annotation: Any) -> str:
     """A readable type: ``int``, ``int | None``, ``one of: a, b`` for a Literal."""
     from typing import Literal, get_origin
 

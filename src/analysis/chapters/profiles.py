@@ -354,7 +354,8 @@ def exposure_profile(employment: pd.DataFrame, view: ex.IndexView, geo: str, ref
     One row per role (``country``, then ``reference`` unless None): role, geo, year, mean_score (0-1),
     exposed_pct (percent of scored employment), coverage_pct, n_missing, missing (2-digit groups without an
     employment value), u_pct (percent of scored employment flagged ``u``), comparable (coverage ≥
-    ``coverage_min``). A geo without employment values gets NaN (never 0) and comparable False."""
+    ``coverage_min`` as shown, :func:`analysis.chapters.exposure.well_covered`). A geo without employment values
+    gets NaN (never 0) and comparable False."""
     two = ex.two_digit_employment(employment)
     if year is None:
         year = int(two["year"].max()) if len(two) else None
@@ -380,7 +381,7 @@ def exposure_profile(employment: pd.DataFrame, view: ex.IndexView, geo: str, ref
                          "coverage_pct": np.nan, "n_missing": len(groups), "missing": " ".join(groups),
                          "u_pct": np.nan})
     out = pd.DataFrame(rows)
-    out["comparable"] = out["coverage_pct"].ge(coverage_min) & out["exposed_pct"].notna()
+    out["comparable"] = ex.well_covered(out["coverage_pct"], coverage_min) & out["exposed_pct"].notna()
     return out
 
 

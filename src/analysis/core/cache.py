@@ -6,8 +6,8 @@ import within the package, found statically with ``ast``: function-local imports
 it reads, the data files its chapter module declares (``DATA_FILES``), the lock (``requirements.lock``) and a
 manual epoch. A processed table is skipped when its raw inputs, the modules of its builder and the epoch are
 unchanged. A module is hashed by its syntax tree, so an edited comment re-runs nothing; an edited module re-runs
-exactly the runs that use it. Jupyter Book's own cache is blind to changed data and modules
-(jupyter-book #1633); these keys are not.
+exactly the runs that use it; a package's data files (the codelists' CSV files) count as part of the package.
+Jupyter Book's own cache is blind to changed data and modules (jupyter-book #1633); these keys are not.
 """
 
 from __future__ import annotations
@@ -192,12 +192,21 @@ def notebook_imports(notebook: Path) -> list[str]:
     return sorted(n for n in names if n in modules)
 
 
+def package_data(module: Path) -> list[Path]:
+    """The data files a package reads beside its ``__init__.py`` (the codelists' CSV files), sorted; none for a
+    plain module."""
+    return sorted(module.parent.glob("*.csv")) if module.name == "__init__.py" else []
+
+
 def modules_digest(names: Iterable[str]) -> str:
-    """sha256 over the named package modules (each: its name and the hash of its syntax tree)."""
+    """sha256 over the named package modules (each: its name and the hash of its syntax tree) and the data files
+    of the named packages (:func:`package_data`: a codelist is data, but a module's input all the same)."""
     modules = package_modules()
     h = hashlib.sha256()
     for name in sorted(set(names)):
         h.update(f"{name}\n{_parse(modules[name])[0]}\n".encode())
+        for path in package_data(modules[name]):
+            _add_file(h, path)
     return h.hexdigest()
 
 

@@ -73,7 +73,7 @@ def read_bulk_tsv(path: Path) -> pd.DataFrame:
                 raise EurostatFormatError(f"{path}, line {lineno}: {exc}") from None
             records.append((*keys, year, value, flag))
     frame = pd.DataFrame.from_records(records, columns=[*dims, "year", "value", "flag"])
-    return _typed(frame, dims)
+    return typed_columns(frame, dims)
 
 
 def read_sdmx_csv(path: Path) -> pd.DataFrame:
@@ -100,7 +100,7 @@ def read_sdmx_csv(path: Path) -> pd.DataFrame:
     out["year"] = frame["TIME_PERIOD"].str.strip()
     out["value"] = pd.to_numeric(values.replace(":", ""), errors="coerce")
     out["flag"] = flag
-    return _typed(out, dims)
+    return typed_columns(out, dims)
 
 
 def read_custom_extract_xlsx(path: Path) -> pd.DataFrame:
@@ -114,7 +114,9 @@ def read_custom_extract_xlsx(path: Path) -> pd.DataFrame:
     return read_extract(Path(path))
 
 
-def _typed(frame: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+def typed_columns(frame: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+    """A tidy Eurostat frame with its types set, in place: the ``dims`` columns stripped text, ``year`` int64,
+    ``value`` float64 (NaN = not available), ``flag`` text. Returns the frame with a fresh index."""
     for col in dims:
         frame[col] = frame[col].astype(str).str.strip()
     frame["year"] = pd.to_numeric(frame["year"], errors="raise").astype("int64")

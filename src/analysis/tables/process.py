@@ -18,8 +18,8 @@ import pandera.pandas as pa
 from analysis.core import config
 from analysis.core.cache import table_key
 from analysis.core.storage import atomic_write_bytes, csv_bytes, json_text, remove_stale_temporaries, sha256_bytes
-from analysis.readers import annexes, eurostat
-from analysis.readers.annexes import load_actions, load_dialogues
+from analysis.readers import eurostat
+from analysis.readers.annexes import ACTIONS_SCHEMA, DIALOGUES_SCHEMA, load_actions, load_dialogues
 from analysis.readers.ilo import ILO_SCHEMA, read_ilo_scores
 from analysis.readers.sources import load_registry, raw_path, read_provenance, verified_raw
 
@@ -41,10 +41,21 @@ class Table:
     read: Callable[[Path], pd.DataFrame] | None = None
 
 
-def _file(source_id: str, index: int = 0) -> tuple[Path, str]:
-    """Path and declared format of a fetched file, verified to be the file ``fetch`` verified (raises
-    :class:`~analysis.readers.sources.FetchError` naming the fix if it was never fetched, or was changed since)."""
-    f = load_registry().get(source_id).files[index]
+def raw_file(source_id: str, file: int | str = 0) -> tuple[Path, str]:
+    """The path and declared format of one fetched file of source ``source_id`` (``sources.yml``).
+
+    ``file`` is the file's position in the source's ``files`` list (default: the first) or its declared name
+    (e.g. ``"occ_level.csv"``). Every table builder reads its raw inputs through this function: the file returned
+    is the one ``python -m analysis fetch`` verified (raises :class:`~analysis.readers.sources.FetchError` naming
+    the fix if it was never fetched or was changed since); a name the source does not declare raises
+    ``FileNotFoundError`` listing the declared names."""
+    files = load_registry().get(source_id).files
+    if isinstance(file, str):
+        names = [f.name for f in files]
+        if file not in names:
+            raise FileNotFoundError(f"{source_id}: no file {file!r} declared in sources.yml (declared: {names})")
+        file = names.index(file)
+    f = files[file]
     return verified_raw(source_id, f.name), f.format
 
 
@@ -60,20 +71,20 @@ def _from_eurostat_dims(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
 
 def read_isoc_eb_ai() -> pd.DataFrame:
     """isoc_eb_ai (bulk TSV, plain or gzip) in the ``ai_adoption`` columns. Values: % of enterprises."""
-    path, _ = _file("eurostat-isoc_eb_ai")
+    path, _ = raw_file("eurostat-isoc_eb_ai")
     return _from_eurostat_dims(eurostat.read_bulk_tsv(path), "isoc_eb_ai")
 
 
 def read_isoc_eb_ain2() -> pd.DataFrame:
     """isoc_eb_ain2 in the ``ai_adoption`` columns, from the mirror's tidy transcription or Eurostat's TSV."""
-    path, fmt = _file("eurostat-isoc_eb_ain2")
+    path, fmt = raw_file("eurostat-isoc_eb_ain2")
     head = path.read_bytes()[:200]
     if fmt == "tidy-csv" and not head.startswith(b"\x1f\x8b") and b"\\TIME_PERIOD" not in head:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         frame = raw[["nace_r2", "size_emp", "indic_is", "unit", "geo", "year"]].copy()
         frame["value"] = pd.to_numeric(raw["value"].str.strip().replace("", None), errors="raise")
         frame["flag"] = raw["flag"].str.strip()
-        frame = eurostat._typed(frame, ["nace_r2", "size_emp", "indic_is", "unit", "geo"])
+        frame = eurostat.typed_columns(frame, ["nace_r2", "size_emp", "indic_is", "unit", "geo"])
     else:  # the official bulk TSV downloaded from Eurostat
         frame = eurostat.read_bulk_tsv(path)
     return _from_eurostat_dims(frame, "isoc_eb_ain2")
@@ -108,7 +119,7 @@ LABEL_COLUMNS = ["dimension", "code", "label", "note"]
 def build_labels() -> pd.DataFrame:
     """Eurostat's English labels. The official codelist download is another layout (SDMX): then the table is
     empty and the book shows codes instead of labels (said on the Data sources page)."""
-    path, _ = _file("eurostat-codelists")
+    path, _ = raw_file("eurostat-codelists")
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
     if not set(LABEL_COLUMNS) <= set(raw.columns):
         return pd.DataFrame({c: pd.Series(dtype=str) for c in LABEL_COLUMNS})
@@ -126,7 +137,7 @@ EMP_COLUMNS = ["isco08", "geo", "year", "value_thousands", "flag"]
 
 def build_employment_by_occupation() -> pd.DataFrame:
     """lfsa_egai2d: employed persons 15-74, thousands, by ISCO-08 (OC0…OC9, OC01…OC96, NRP, TOTAL)."""
-    path, _ = _file("eurostat-lfsa_egai2d")
+    path, _ = raw_file("eurostat-lfsa_egai2d")
     frame = eurostat.read_sdmx_csv(path)
     for col, expected in (("age", "Y15-74"), ("sex", "T"), ("unit", "THS_PER")):
         found = set(frame[col].unique())
@@ -151,7 +162,7 @@ EMP_SECTOR_COLUMNS = ["isco08", "nace", "geo", "year", "value_thousands", "flag"
 
 def build_employment_by_occupation_sector() -> pd.DataFrame:
     """lfsa_eisn2 extract: employed persons 15+, thousands, by ISCO-08 major group × NACE section."""
-    path, _ = _file("eurostat-lfsa_eisn2")
+    path, _ = raw_file("eurostat-lfsa_eisn2")
     if path.read_bytes()[:2] == b"PK":  # the Data Browser extract (xlsx) held by the mirror
         frame = eurostat.read_custom_extract_xlsx(path)
     else:  # the official SDMX-CSV of the whole dataset: keep the extract's selection
@@ -177,12 +188,8 @@ EMP_SECTOR_SCHEMA = pa.DataFrameSchema(
 
 # ---------------------------------------------------------------- exposure (ILO)
 def build_exposure_ilo() -> pd.DataFrame:
-    path, _ = _file("ilo-genai-isco08")
+    path, _ = raw_file("ilo-genai-isco08")
     return read_ilo_scores(path)
-
-
-def _exposure_schema() -> pa.DataFrameSchema:
-    return ILO_SCHEMA
 
 
 # ---------------------------------------------------------------- annexes
@@ -192,28 +199,6 @@ def build_dialogues() -> pd.DataFrame:
 
 def build_actions() -> pd.DataFrame:
     return load_actions()
-
-
-def _annex_schema(name: str) -> pa.DataFrameSchema:
-    return getattr(annexes, name)
-
-
-def _annex_loader(name: str) -> Callable[[Path], pd.DataFrame]:
-    return getattr(annexes, name)
-
-
-class _Lazy:
-    """A schema imported on first use (the modules behind it are optional at import time)."""
-
-    def __init__(self, loader: Callable[[], pa.DataFrameSchema]):
-        self._loader = loader
-
-    def validate(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return self._loader().validate(frame)
-
-    @property
-    def columns(self) -> dict:
-        return getattr(self._loader(), "columns", {})
 
 
 TABLES: list[Table] = [
@@ -248,7 +233,7 @@ TABLES: list[Table] = [
           "Eurostat custom-extract xlsx, one sheet per NACE section × ISCO major group, read sheet by sheet; "
           "country labels mapped to geo codes; ':' → missing, flags kept.",
           {"isco08": "OC1…OC9, OC0", "nace": "NACE Rev.2 section letter (or TOTAL)"}),
-    Table("exposure_ilo", build_exposure_ilo, ("ilo-genai-isco08",), _Lazy(_exposure_schema),
+    Table("exposure_ilo", build_exposure_ilo, ("ilo-genai-isco08",), ILO_SCHEMA,
           ("isco08", "index_version"),
           "ILO generative-AI exposure score of each ISCO-08 unit group (4-digit), 2023 and 2025 indices.",
           "score 0-1 (mean of task scores)",
@@ -256,16 +241,16 @@ TABLES: list[Table] = [
           "an occupation), the 2025 gradient label, and the number of task rows.",
           {"mean": "mean task score, 0-1", "sd": "standard deviation of task scores",
            "gradient": "ILO 2025 exposure gradient (2025 rows only)", "n_tasks": "task rows"}),
-    Table("dialogues", build_dialogues, (), _Lazy(lambda: _annex_schema("DIALOGUES_SCHEMA")), ("dialogue_id",),
+    Table("dialogues", build_dialogues, (), DIALOGUES_SCHEMA, ("dialogue_id",),
           "The structured dialogues of Annex 1 of COM(2025) 723 (hand transcription, committed).",
           "participants: persons (approximate, as stated)",
           "Transcribed from the French annex with the seed line of each row; translations are ours.", {},
-          read=lambda p: _annex_loader("load_dialogues")(p)),
-    Table("actions", build_actions, (), _Lazy(lambda: _annex_schema("ACTIONS_SCHEMA")), ("action_id",),
+          read=load_dialogues),
+    Table("actions", build_actions, (), ACTIONS_SCHEMA, ("action_id",),
           "The Commission's AI actions with target dates, Annex 3 of COM(2025) 723 (hand transcription).",
           "deadline: quarter or year",
           "Transcribed from the French annex; deadlines parsed into year, quarter and open-ended flag.", {},
-          read=lambda p: _annex_loader("load_actions")(p)),
+          read=load_actions),
 ]
 
 
@@ -305,8 +290,8 @@ def _sort(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
 
 
 def sources_meta(table: Table) -> list[dict]:
-    """Each source of ``table``: its id, citation, attribution line, licence and the verified files (sha256,
-    pinned or not) — what the table's ``.meta.json`` sidecar records."""
+    """The sources of a table as its ``.meta.json`` lists them: producer, title, attribution, licence, address and,
+    per fetched file, its sha256, pin and vintage (the committed annex transcriptions for a table without sources)."""
     registry = load_registry()
     out = []
     for sid in table.sources:

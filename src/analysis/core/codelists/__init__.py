@@ -1,4 +1,5 @@
-"""Codelists as data: NACE Rev. 2 sections, ISCO-08 groups, country names and Eurostat's geo labels.
+"""Codelists as data: NACE Rev. 2 sections, ISCO-08 groups, country names, Eurostat's geo labels and the book's short
+labels of the AI-survey codes (technologies, reasons for not using AI, size classes, isoc_eb_ain2 activities).
 
 Each list is a CSV file beside this module (package data), read once here; the modules that used to define them
 as Python dicts keep their public names as aliases (``adoption.COUNTRY_NAMES``, ``exposure.ISCO_TITLES``,
@@ -11,7 +12,15 @@ labels of isoc_eb_ai's own dimensions, not these lists.
   ``eurostat_label`` (the label of Eurostat's extracts; major groups only);
 - ``countries.csv``: ``code`` (Eurostat geo code), ``name`` (the name readers see), ``list`` (``adoption``: the
   geo codes of the AI-adoption tables; ``lfs``: the further ones of the labour-force tables);
-- ``geo_labels.csv``: ``eurostat_label`` (incl. older spellings), ``code``.
+- ``geo_labels.csv``: ``eurostat_label`` (incl. older spellings), ``code``;
+- ``ai_technologies.csv``: ``code`` (isoc_eb_ai ``indic_is``, E_AI_T…), ``label`` (the book's short English label),
+  ``group`` (``technology``: one of the AI technologies the survey asks about; ``summary``: any, 2+, 3+ or none);
+- ``ai_barriers.csv``: ``code`` (E_AI_B…, the reasons for not using AI), ``label``;
+- ``size_classes.csv``: ``code`` (``size_emp``: 10-49 … GE10), ``label``;
+- ``nace_ain2.csv``: ``code`` (the NACE Rev. 2 activities and aggregates of isoc_eb_ain2), ``label`` (lower-case
+  English name, as the book writes it in a sentence).
+
+The file order of the last four is the order the book shows them in (charts, tables, lists).
 """
 
 from __future__ import annotations
@@ -51,3 +60,13 @@ COUNTRY_NAMES: dict[str, str] = mapping("countries", "code", "name", list="adopt
 EXTRA_GEO_NAMES: dict[str, str] = mapping("countries", "code", "name", list="lfs")
 #: Eurostat's English geo labels (and older spellings) → geo codes.
 GEO_CODES: dict[str, str] = mapping("geo_labels", "eurostat_label", "code")
+#: isoc_eb_ai technology code → the book's short label (the individual technologies and the summaries, file order).
+AI_TECHNOLOGY_LABELS: dict[str, str] = mapping("ai_technologies", "code", "label")
+#: The individual AI technologies the survey asks about, in the book's order (E_AI_TPVSG only from 2025).
+AI_TECHNOLOGIES: tuple[str, ...] = tuple(mapping("ai_technologies", "code", "label", group="technology"))
+#: Reason for not using AI (E_AI_B…) → the book's short label, in the book's order.
+AI_BARRIER_LABELS: dict[str, str] = mapping("ai_barriers", "code", "label")
+#: Size class (persons employed) → label, smallest first.
+SIZE_CLASS_LABELS: dict[str, str] = mapping("size_classes", "code", "label")
+#: isoc_eb_ain2 activity (NACE Rev. 2 code or aggregate) → its lower-case English name.
+NACE_AIN2_LABELS: dict[str, str] = mapping("nace_ain2", "code", "label")
