@@ -316,6 +316,47 @@ def test_profile_headline_and_glance(inputs: pr.ProfileInputs) -> None:
     assert not re.search(r"(?<![\d.])0\.0 (%|pp)", " ".join(pr.glance(ro).values()))
 
 
+
+def _reflag(frame: pd.DataFrame, geo: str, size_class: str, year: int, flag: str) -> pd.DataFrame:
+    """``frame`` with the flag of one E_AI_TANY value replaced (the value itself unchanged)."""
+    out = frame.copy()
+    at = (out["indicator"] == T) & (out["geo"] == geo) & (out["size_class"] == size_class) & (out["year"] == year)
+    assert at.sum() == 1
+    out.loc[at, "flag"] = flag
+    return out
+
+
+def test_glance_flags_follow_the_geos_own_inputs(tiny: pd.DataFrame, employment: pd.DataFrame,
+                                                 view: ex.IndexView) -> None:
+    """A u on DK's SME value reaches sme and the gap, not large or all; a b on the EU's large-enterprise value
+    reaches no key of DK's page (only the EU's own page); DK's employment has a u on a group with a value (OC11),
+    RO's only on groups without one."""
+    base = pr.ProfileInputs(adoption=tiny, employment=employment, view=view)
+    assert pr.glance_flags(pr.build_profile("DK", base)) == {"all": "", "sme": "", "large": "", "gap": "",
+                                                             "exposed": "u"}
+    flagged = _reflag(_reflag(tiny, "DK", "10-249", 2025, "u"), "EU27_2020", "GE250", 2025, "b")
+    inputs = pr.ProfileInputs(adoption=flagged, employment=employment, view=view)
+    dk = pr.build_profile("DK", inputs)
+    assert pr.glance_flags(dk) == {"all": "", "sme": "u", "large": "", "gap": "u", "exposed": "u"}
+    assert pr.glance(dk) == pr.glance(pr.build_profile("DK", base))  # flags do not change the text
+    eu = pr.glance_flags(pr.build_profile("EU27_2020", inputs))
+    assert eu == {"all": "", "sme": "", "large": "b", "gap": "b", "exposed": ""}
+    # both inputs of the gap flagged: their union, sorted, each once
+    both = _reflag(_reflag(flagged, "DK", "GE250", 2025, "b"), "DK", "GE10", 2025, "u")
+    g = pr.glance_flags(pr.build_profile("DK", pr.ProfileInputs(adoption=both, employment=employment, view=view)))
+    assert (g["all"], g["sme"], g["large"], g["gap"]) == ("u", "u", "b", "b u")
+    same = _reflag(both, "DK", "GE250", 2025, "u")
+    assert pr.glance_flags(pr.build_profile("DK", pr.ProfileInputs(same, employment, view)))["gap"] == "u"
+    # RO: the confidential large value is not available but its flag says why; employment u only without values
+    ro = pr.glance_flags(pr.build_profile("RO", base))
+    assert ro == {"all": "", "sme": "", "large": "@C", "gap": "@C", "exposed": ""}
+    assert set(pr.GLANCE_UNITS) == set(pr.glance(dk)) and pr.GLANCE_UNITS["gap"] == "pp"
+    assert {pr.GLANCE_UNITS[k] for k in ("all", "sme", "large", "exposed")} == {"%"}
+
+
+def test_glance_flags_of_a_geo_without_any_data(inputs: pr.ProfileInputs) -> None:
+    assert pr.glance_flags(pr.build_profile("XX", inputs)) == dict.fromkeys(pr.GLANCE_UNITS, "")
+
 # ------------------------------------------------------------------------------------------------ parameters
 def test_params_default_and_member_states() -> None:
     assert validate("country_profile", {}).geo == "EU27_2020"

@@ -750,6 +750,38 @@ def glance(profile: Profile) -> dict[str, str]:
     }
 
 
+#: The unit of each at-a-glance value (:func:`glance`): percent of enterprises of the size class, percentage
+#: points (large − SMEs), percent of employment.
+GLANCE_UNITS: dict[str, str] = {"all": "%", "sme": "%", "large": "%", "gap": "pp", "exposed": "%"}
+
+
+def _employment_flags(gaps: DataGaps) -> str:
+    """The flags of the geo's 2-digit employment values (with a value) in the exposure year, from the profile's
+    flag counts (:func:`flag_counts` of :func:`data_gaps`)."""
+    f = gaps.flags
+    emp = f.loc[f["source"].str.startswith("employment by occupation") & (f["values"] > f["missing"])]
+    return ad.combine_flags(*emp["flag"])
+
+
+def glance_flags(profile: Profile) -> dict[str, str]:
+    """Eurostat's flags on the geo's own values behind each at-a-glance value (the keys of :func:`glance`),
+    sorted, space-separated, each once (``"b u"``); ``""`` when none. The EU's values (in brackets) are not
+    included: a flag on the EU27's value does not reach a member state's key.
+
+    ``all``, ``sme``, ``large``: the flag of that size class's value in ``year`` (:attr:`Profile.sizes`);
+    ``gap``: both inputs' flags (SMEs and large, :attr:`Profile.history` in ``year``); ``exposed``: the flags of
+    the geo's 2-digit employment values of the exposure year that have a value (the profile keeps the flags only
+    as counts per flag, :attr:`DataGaps.flags`, not per occupation group: the unscored groups, the armed forces,
+    are counted with the scored ones). A flag is kept when its value is missing (``@C`` confidential on a
+    "not available" value says why); for ``exposed`` flagged cells without a value are not used, so not kept."""
+    s = profile.sizes.set_index("size_class")["flag"].fillna("").astype(str)
+    h = profile.history.set_index("year")["flags"]
+    gap = str(h.get(profile.year, "")) if profile.year is not None else ""
+    return {"all": ad.combine_flags(s.get(ALL, "")), "sme": ad.combine_flags(s.get(SMALL, "")),
+            "large": ad.combine_flags(s.get(LARGE, "")), "gap": ad.combine_flags(*gap.split()),
+            "exposed": _employment_flags(profile.gaps)}
+
+
 # ------------------------------------------------------------------------------------------------ 2030 target
 def target_sentence(frame: pd.DataFrame, geo: str) -> str:
     """AI take-up of ``geo`` (all enterprises and SMEs) against the Digital Decade's 75 % line (Decision (EU)
