@@ -440,3 +440,45 @@ def test_results_load_has_its_documented_name():
     import analysis.results
 
     assert analysis.results.load is results.load
+
+
+def _flags_from_csv(processed: Path, geo: str) -> dict[str, str]:
+    """The flags behind a profile's at-a-glance values, read straight from the processed CSVs with plain pandas:
+    the geo's E_AI_TANY values (percent of enterprises) in the latest survey year; the gap's = both classes'; the
+    exposed share's = the geo's 2-digit employment values with a value in the latest LFS year."""
+    raw = pd.read_csv(processed / "ai_adoption.csv", dtype=str, keep_default_na=False)
+    sel = raw[(raw["dataset"] == "isoc_eb_ai") & (raw["nace"] == "C10-S951_X_K") & (raw["indicator"] == "E_AI_TANY")
+              & (raw["unit"] == "PC_ENT")]
+    year = sel.loc[sel["value"] != "", "year"].astype(int).max()
+    sel = sel[(sel["year"].astype(int) == year) & (sel["geo"] == geo)].set_index("size_class")["flag"]
+    emp = pd.read_csv(processed / "employment_by_occupation.csv", dtype={"isco08": str}, keep_default_na=False)
+    emp = emp[(emp["geo"] == geo) & (emp["year"] == emp["year"].max()) & emp["isco08"].str.fullmatch(r"OC\d\d")
+              & (emp["value_thousands"] != "")]
+    return {"all": sel["GE10"], "sme": sel["10-249"], "large": sel["GE250"],
+            "gap": " ".join(sorted({sel["10-249"], sel["GE250"]} - {""})),
+            "exposed": " ".join(sorted(set(emp["flag"]) - {""}))}
+
+
+@pytest.mark.integration
+def test_eurostat_flags_of_the_glance_values_reach_the_results_table(processed, tmp_path, monkeypatch):
+    """Two country profiles swept: the Netherlands, whose SME and all-enterprise values of the latest survey year
+    carry Eurostat's b (break in series) in ai_adoption.csv, and Denmark, whose carry none. The flags column of
+    the glance_* rows holds the geo's own flags (the gap: both classes'), "" where there is none."""
+    monkeypatch.setattr(config, "build_dir", lambda: tmp_path / "_build")
+    want = {geo: _flags_from_csv(processed, geo) for geo in ("NL", "DK")}
+    # the premises: a flagged and an unflagged headline value in the data
+    assert want["NL"]["sme"] != "" and want["NL"]["large"] == ""
+    assert want["DK"]["all"] == want["DK"]["sme"] == want["DK"]["large"] == want["DK"]["gap"] == ""
+    runs = sweep.plan("country_profile", {"geo": ["NL", "DK"]})
+    res = sweep.run_sweep("country_profile", runs, name="flags", executor="pool", workers=1, progress=False,
+                          pages=False)
+    assert res.count("done") == 2
+    table = results.load("flags")
+    glance = table[table["name"].str.startswith("glance_")]
+    got = {geo: {n[len("glance_"):]: f for n, f in zip(part["name"], part["flags"], strict=True)}
+           for geo, part in glance.groupby("geo")}
+    assert got == want
+    units = glance.set_index(["geo", "name"])["unit"]
+    assert units[("NL", "glance_gap")] == "pp" and units[("DK", "glance_sme")] == "%"
+    # values glued with myst_nb.glue still carry no flags
+    assert (table.loc[~table["name"].str.startswith("glance_"), "flags"] == "").all()
