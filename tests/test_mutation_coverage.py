@@ -147,3 +147,41 @@ def test_figure_trend_one_line_per_size_class() -> None:
 def test_source_line_gives_the_attributions_of_the_tables_sources(processed) -> None:
     line = cov.source_line("employment_by_occupation")
     assert "lfsa_egai2d" in line and not line.startswith("Source:")
+
+
+# ------------------------------------------------------------------ text alternatives of the three figures
+def test_matrix_alt_counts_extent_mean_absent_complete_and_empty() -> None:
+    # AT: 100, 100 (complete); BE: 0, 50; DE: absent in 2023, 0 in 2024 (no value in any year present)
+    matrix = pd.DataFrame({2023: [100.0, 0.0, np.nan], 2024: [100.0, 50.0, 0.0]}, index=["AT", "BE", "DE"])
+    # mean over the 5 cells present: (100 + 0 + 100 + 50 + 0) / 5 = 50.0
+    assert cov.matrix_alt(matrix, "t") == (
+        "Heat map of the share of rows of t with a value, for 3 countries and aggregates (rows) and the years 2023 "
+        "to 2024 (columns). Over the cells present, 50.0 % of rows have a value on average. 1 country-years are "
+        "absent from the table. Complete in every year: 1 of 3. Without any value: DE.")
+
+
+def test_matrix_alt_without_complete_row_absent_cell_or_empty_row() -> None:
+    matrix = pd.DataFrame({2021: [99.95, 12.5], 2023: [100.0, 37.5]}, index=["AT", "BE"])
+    # mean (99.95 + 12.5 + 100 + 37.5) / 4 = 62.4875 → 62.5
+    assert cov.matrix_alt(matrix, "t") == (
+        "Heat map of the share of rows of t with a value, for 2 countries and aggregates (rows) and the years 2021 "
+        "to 2023 (columns). Over the cells present, 62.5 % of rows have a value on average. No country is complete "
+        "in every year.")
+    assert cov.matrix_alt(matrix.iloc[0:0], "t") == "Heat map of t: the table holds no row."
+
+
+def test_flags_alt_totals_by_flag_and_years() -> None:
+    flags = pd.DataFrame({"flag": ["b", "u", "u"], "year": [2021, 2021, 2024], "rows": [1200, 2, 3]})
+    assert cov.flags_alt(flags, "t") == (
+        f"Stacked bar chart of the 1,205 flagged values of t by year (2021 to 2024): 1,200 {cov.describe_flag('b')} "
+        f"(b); 5 {cov.describe_flag('u')} (u).")
+    assert cov.flags_alt(flags.iloc[0:0], "t") == "No value of t carries a flag."
+
+
+def test_trend_alt_first_and_last_year_per_class_in_year_order() -> None:
+    series = pd.DataFrame({"size_class": ["S", "S", "S", "L", "L"], "year": [2024, 2021, 2023, 2021, 2024],
+                           "value": [12.25, 5.0, np.nan, 20.0, 30.05]})
+    assert cov.trend_alt(series, {"S": "small", "L": "large"}.get) == (
+        "Line chart of the share of enterprises by size class: small from 5.0 % in 2021 to 12.3 % in 2024; "
+        "large from 20.0 % in 2021 to 30.1 % in 2024.")
+    assert cov.trend_alt(series.assign(value=np.nan)) == "Line chart with no value to show."
