@@ -189,9 +189,11 @@ def figure_matrix(matrix: pd.DataFrame, table: str) -> Figure:
 
     fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(matrix))))  # pragma: no mutate
     im = ax.imshow(matrix.to_numpy(), vmin=0, vmax=100,
-                   aspect="auto", cmap="Blues")  # pragma: no mutate
+                   aspect="auto", cmap="Blues",  # pragma: no mutate
+                   )
     ax.set_yticks(range(len(matrix)), matrix.index,
-                  fontsize=7)  # pragma: no mutate
+                  fontsize=7,  # pragma: no mutate
+                  )
     ax.set_xticks(range(len(matrix.columns)), matrix.columns)
     ax.grid(False)  # pragma: no mutate
     ax.set_title(matrix_title(table))
