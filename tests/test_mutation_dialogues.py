@@ -889,3 +889,17 @@ def test_headline_band_percent_near_a_rounding_edge() -> None:
     glm = {"rate_ratio": 2.0, "low": 1.0, "high": 4.0, "alpha": 0.1, "n": 4}
     # 100 · 0.0149 = 1.49 -> "1" (a factor of 101 would give 1.5049 -> "2")
     assert dl.headline_open_experts(ove, glm, 0.0149)[1].endswith("separation within ±1 % band: False")
+
+
+def test_format_table_median_and_range_have_thousands_separators() -> None:
+    # open dialogues 3,000 and 1,000: median (3000 + 1000) / 2 = 2,000.0, smallest–largest 1,000–3,000;
+    # experts 20 and 40: median 30.0, range 20–40 (no separator below a thousand)
+    d = dialogues().assign(participants=[3000, 1000, 20, 40, 1000])
+    tab = dl.format_table(dl.participation_by_format(d, 0.25, False))
+    assert tab["Median per dialogue"].tolist() == ["2,000.0", "30.0"]
+    assert tab["Smallest–largest"].tolist() == ["1,000–3,000", "20–40"]
+    # a median halfway between two sizes keeps its decimal and rounds nothing away: (3491 + 3492) / 2 = 3,491.5
+    d2 = dialogues().assign(participants=[3491, 3492, 20, 40, 1000])
+    tab2 = dl.format_table(dl.participation_by_format(d2, 0.0, False))
+    assert tab2["Median per dialogue"].tolist() == ["3,491.5", "30.0"]
+    assert tab2["Smallest–largest"].tolist()[0] == "3,491–3,492"

@@ -997,8 +997,8 @@ def format_table(by_format: pd.DataFrame) -> pd.DataFrame:
         "Participants (sum)": [approx_label(v) for v in by_format["participants"]],
         "Band": [f"{fmt.num(lo, 0, thousands=True)}–{fmt.num(hi, 0, thousands=True)}"
                  for lo, hi in zip(by_format["participants_low"], by_format["participants_high"], strict=True)],
-        "Median per dialogue": [fmt.num(v, 1) for v in by_format["median"]],
-        "Smallest–largest": [f"{fmt.num(a, 0)}–{fmt.num(b, 0)}"
+        "Median per dialogue": [fmt.num(v, 1, thousands=True) for v in by_format["median"]],
+        "Smallest–largest": [f"{fmt.num(a, 0, thousands=True)}–{fmt.num(b, 0, thousands=True)}"
                              for a, b in zip(by_format["min"], by_format["max"], strict=True)],
     })
 
