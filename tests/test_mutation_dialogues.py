@@ -13,6 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+import pandera.errors
 import pytest
 
 from analysis.chapters import dialogues as dl
@@ -903,3 +904,382 @@ def test_format_table_median_and_range_have_thousands_separators() -> None:
     tab2 = dl.format_table(dl.participation_by_format(d2, 0.0, False))
     assert tab2["Median per dialogue"].tolist() == ["3,491.5", "30.0"]
     assert tab2["Smallest–largest"].tolist()[0] == "3,491–3,492"
+
+
+# ------------------------------------------------------------------------------------------ survivors, run 2 (issue 16)
+AREAS = dl.SECTORAL_AREAS_FR
+
+
+def test_sector_map_schema_checks_every_row_not_only_the_first() -> None:
+    good = sector_map().assign(annex3_area_fr=[AREAS[0], AREAS[1], ""], reason_primary="a reason of ten+",
+                               reason_alternative="a reason of ten+")
+    assert dl.SECTOR_MAP_SCHEMA.validate(good)["sector"].tolist() == ["alpha", "beta", "gamma"]
+    bad = good.copy()
+    bad.loc[2, "comparable_primary"] = True  # gamma, the last row: comparable with no code
+    with pytest.raises(pandera.errors.SchemaError, match="must be true exactly when the nace code is set"):
+        dl.SECTOR_MAP_SCHEMA.validate(bad)
+
+
+def test_mapping_view_names_the_choices() -> None:
+    with pytest.raises(ValueError, match=r"^unknown mapping 'third'; choose one of primary, alternative$"):
+        dl.mapping_view(sector_map(), "third")
+
+
+def test_sector_units_follow_the_annex_order_then_the_rest_in_map_order() -> None:
+    # map order: an unknown area Z, the annex's 2nd area, a sector without area, its 1st area, an unknown Y,
+    # another sector without area. Annex areas first in annex order; then the others as they come in the map.
+    m = pd.DataFrame({
+        "sector": ["s1", "s2", "s3", "s4", "s5", "s6"], "sector_en": ["S1", "S2", "S3", "S4", "S5", "S6"],
+        "annex1_sector_fr": ["a", "b", "c", "d", "e", "f"], "annex1_high_level_fr": [""] * 6,
+        "annex3_area_fr": ["Z", AREAS[1], "", AREAS[0], "Y", ""],
+        "nace_primary": ["J"] * 6, "comparable_primary": [True] * 6, "reason_primary": ["r1", "r2", "r3", "r4", "r5",
+                                                                                           "r6"],
+        "nace_alternative": [""] * 6, "comparable_alternative": [False] * 6, "reason_alternative": ["x"] * 6,
+    })
+    u = dl.sector_units(m, "primary")
+    assert u["unit"].tolist() == ["s4", "s2", "s1", "s3", "s5", "s6"]  # two sectors without area: two units
+    assert u.columns.tolist() == ["unit", "sectors", "annex3_area_fr", "nace", "comparable", "reason"]
+    assert u.index.tolist() == list(range(6))
+
+
+def test_sector_units_many_unknown_areas_keep_map_order() -> None:
+    # 30 units of the same rank (no area): a stable sort keeps the map order on this many ties
+    n = 30
+    m = pd.DataFrame({
+        "sector": [f"s{i:02d}" for i in range(n)][::-1], "sector_en": ["S"] * n,
+        "annex1_sector_fr": [f"a{i}" for i in range(n)], "annex1_high_level_fr": [""] * n,
+        "annex3_area_fr": [""] * (n - 1) + [AREAS[3]],
+        "nace_primary": [""] * n, "comparable_primary": [False] * n, "reason_primary": ["r"] * n,
+        "nace_alternative": [""] * n, "comparable_alternative": [False] * n, "reason_alternative": ["x"] * n,
+    })
+    u = dl.sector_units(m, "primary")
+    ids = [f"s{i:02d}" for i in range(n)][::-1]
+    assert u["unit"].tolist() == [ids[-1], *ids[:-1]]
+
+
+def test_sector_units_merged_without_common_code_say_so_and_get_no_code() -> None:
+    m = sector_map().assign(annex3_area_fr=["X", "X", "Z"])  # alpha J, beta H in one area: no common code
+    u = dl.sector_units(m, "primary")
+    assert u["unit"].tolist() == ["alpha+beta", "gamma"]
+    assert u.at[0, "comparable"] == False and u.at[0, "nace"] == ""  # noqa: E712
+    assert u.at[0, "reason"] == ("Annex 3 merges these sectors and they have no common code. "
+                                 "Alpha: media are J; Beta: transport is H")
+
+
+def test_sector_units_keep_unknown_areas_in_map_order_not_sorted() -> None:
+    m = sector_map().assign(annex3_area_fr=["Z", "Y", "X"])
+    assert dl.sector_units(m, "primary")["unit"].tolist() == ["alpha", "beta", "gamma"]
+
+
+def test_prepare_dialogues_rejects_a_date_not_in_iso_form() -> None:
+    raw = text_csv("dialogues.csv")
+    raw.loc[0, "date"] = "05/02/2025"
+    with pytest.raises(ValueError):
+        dl.prepare_dialogues(raw)
+
+
+def test_processed_sector_map_table_metadata() -> None:
+    (t,) = dl._processed_tables()
+    assert (t.name, t.sources, t.key, t.build) == ("sector_map", (), ("sector",), dl.build_sector_map)
+    assert t.schema is dl.SECTOR_MAP_SCHEMA and t.read is dl.load_sector_map
+    assert t.description == (
+        "Our mapping of the strategy's sectors: Annex 1 dialogue sector ↔ Annex 3 sector area ↔ the NACE code "
+        "of Eurostat isoc_eb_ain2 it is compared with, under two mappings (primary, alternative), each with "
+        "a reason (data/raw/strategy/sector_map.csv; not the Commission's).")
+    assert t.unit == "text; comparable_*: true/false"
+    assert t.processing == ("Copied from the committed data/raw/strategy/sector_map.csv and validated "
+                            "(SECTOR_MAP_SCHEMA); rows sorted by sector id.")
+    assert t.columns == {
+        "sector": "canonical sector id", "annex1_sector_fr": "Annex 1 sector name, verbatim",
+        "annex1_high_level_fr": "terms naming the sector in the high-level dialogues, |-separated",
+        "annex3_area_fr": "Annex 3 sector area, verbatim",
+        "nace_primary": "isoc_eb_ain2 NACE code (primary mapping); empty = not comparable",
+        "nace_alternative": "isoc_eb_ain2 NACE code (alternative mapping); empty = not comparable"}
+    assert set(t.columns) <= set(dl.SECTOR_MAP_SCHEMA.columns)
+
+
+def test_high_level_terms_may_hold_spaces_and_match_the_second_term() -> None:
+    view = dl.mapping_view(sector_map().assign(annex1_high_level_fr=["soins de santé|pharma", "beta", ""]), "primary")
+    assert dl._high_level_sectors("soins de santé et beta", view) == ["alpha", "beta"]
+    assert dl._high_level_sectors("pharma, beta", view) == ["alpha", "beta"]  # the second term alone
+
+
+def test_assign_dialogues_skips_a_high_level_row_and_goes_on() -> None:
+    d = dialogues().iloc[[4, 0, 2]]  # the high-level dialogue first, then D1 (Alpha) and D3 (Beta)
+    a = dl.assign_dialogues(d, sector_map(), 0.0, False)
+    assert a["dialogue_id"].tolist() == ["D1", "D3"] and a["sector"].tolist() == ["alpha", "beta"]
+
+
+def test_assign_dialogues_without_rows_keeps_the_columns() -> None:
+    a = dl.assign_dialogues(dialogues().iloc[[4]], sector_map(), 0.0, False)  # only a high-level dialogue, left out
+    assert a.empty and a.columns.tolist() == ["dialogue_id", "sector", "level", "format", "share", "participants",
+                                              "participants_low", "participants_high"]
+
+
+def test_participation_by_sector_columns_and_index() -> None:
+    by = dl.participation_by_sector(dl.assign_dialogues(dialogues(), sector_map(), 0.0, False), sector_map())
+    assert by.columns.tolist() == ["sector", "sector_en", "dialogues", "participants", "participants_low",
+                                   "participants_high", "participants_open", "participants_experts"]
+    assert by.index.tolist() == [0, 1, 2]
+
+
+def test_open_vs_experts_nine_open_eight_experts_is_enumerated_exactly() -> None:
+    # 9 open dialogues (100…108) all larger than 8 expert ones (1…8): U = 9·8 = 72, r = 1. Of the
+    # C(17, 8) = 24,310 splits only the observed one and its mirror are as extreme: p = 2 / 24,310 both for the
+    # exact U distribution and for the full permutation test (not a 9,999-draw sample, not the normal approximation)
+    sizes = list(range(100, 109)) + list(range(1, 9))
+    d = pd.DataFrame({"dialogue_id": [f"d{i}" for i in range(17)], "level": "sectoral",
+                      "format": ["open"] * 9 + ["experts"] * 8, "participants": sizes, "participants_approx": True})
+    res = dl.open_vs_experts(d)
+    assert (res["n_open"], res["n_experts"], res["u"], res["rank_biserial"]) == (9, 8, 72.0, 1.0)
+    assert res["p_exact"] == pytest.approx(2 / 24310, rel=1e-9)
+    assert res["p_permutation"] == pytest.approx(2 / 24310, rel=1e-9)
+
+
+def test_open_vs_experts_error_names_both_formats() -> None:
+    with pytest.raises(ValueError, match=r"^need sectoral dialogues of both formats \(open, experts\)$"):
+        dl.open_vs_experts(dialogues().assign(format="experts"))
+
+
+def test_format_glm_prints_nothing(capsys: pytest.CaptureFixture) -> None:
+    d = pd.DataFrame({"dialogue_id": list("abcdefgh"), "level": "sectoral", "format": ["open"] * 4 + ["experts"] * 4,
+                      "participants": [100, 300, 200, 400, 10, 30, 20, 40]})
+    dl.format_glm(d)
+    assert capsys.readouterr().out == ""
+
+
+def test_spearman_reads_numbers_given_as_text_as_numbers() -> None:
+    # as numbers 9 < 10 < 11 (rho = 1 with 1, 2, 3); compared as text "10" < "11" < "9" they would not be
+    x = pd.Series(["9", "10", "11"], dtype=object)
+    assert dl.spearman(x, [1, 2, 3]) == pytest.approx(1.0)
+    assert dl.spearman([1, 2, 3], x) == pytest.approx(1.0)
+    p, k = dl.exact_permutation_p(x, [1, 2, 3])  # |rho| = 1: the pairing and its reverse of 3! = 6
+    assert (p, k) == (pytest.approx(2 / 6), 6)
+    p, k = dl.exact_permutation_p([1, 2, 3], x)
+    assert (p, k) == (pytest.approx(2 / 6), 6)
+
+
+def test_spearman_test_error_message_and_rho_words_in_full() -> None:
+    with pytest.raises(ValueError, match="^x and y must be 1-D vectors of the same length$"):
+        dl.spearman_test([1, 2, 3], [1, 2])
+    assert dl.describe_rho(0.0, 5, 1.0) == ("Spearman ρ = 0.00 on 5 points: the two rankings are unrelated (exact "
+                                            "permutation p = 1.000, all 120 pairings); description, not evidence "
+                                            "of a link")
+    assert dl.describe_rho(0.05, 3, 1.0) == ("Spearman ρ = 0.05 on 3 points: the two rankings are practically "
+                                             "unrelated (exact permutation p = 1.000, all 6 pairings); description, "
+                                             "not evidence of a link")
+
+
+def test_overlapping_band_pairs_reads_text_as_numbers_and_the_first_low_end_may_touch() -> None:
+    # [10, 30] and [3, 9] do not overlap as numbers (10 > 9); as text "10" <= "9" and "3" <= "30" they would
+    assert dl.overlapping_band_pairs(pd.Series(["10", "3"]), pd.Series(["30", "9"])) == 0
+    # the first band's low end on the second's high end: [5, 10] and [1, 5] touch
+    assert dl.overlapping_band_pairs(pd.Series([5, 1]), pd.Series([10, 5])) == 1
+
+
+def test_timeline_columns_and_index() -> None:
+    tl = dl.timeline(dialogues().iloc[::-1])
+    assert tl.columns.tolist() == ["dialogue_id", "level", "sectors_en", "date", "format", "participants",
+                                   "days_before"]
+    assert tl.index.tolist() == [0, 1, 2, 3, 4] and tl["dialogue_id"].tolist() == ["D1", "D2", "D3", "H1", "D4"]
+
+
+def test_actions_by_area_when_one_kind_is_absent() -> None:
+    a = actions().assign(kind="flagship")  # no "other" action at all: its column is 0, not missing
+    by = dl.actions_by_area(a)
+    assert by.columns.tolist() == ["area_fr", "area_en", "sectoral", "flagship", "other", "total"]
+    assert by[["flagship", "other", "total"]].values.tolist() == [[2, 0, 2], [1, 0, 1], [2, 0, 2]]
+    assert by.columns.name is None
+    assert dl.actions_by_area(actions().assign(kind="other"))["flagship"].tolist() == [0, 0, 0]
+
+
+def test_deadlines_by_quarter_columns_and_index() -> None:
+    dq = dl.deadlines_by_quarter(actions())
+    assert dq.columns.tolist() == ["period", "order", "year", "quarter", "kind", "open_ended", "actions"]
+    assert dq.index.tolist() == list(range(36))
+
+
+def test_sector_table_keeps_a_unit_without_dialogues_and_merges_names() -> None:
+    # alpha and beta share area X (both J); gamma (area Z) has no dialogue here; every action is a flagship
+    m = sector_map().assign(annex3_area_fr=["X", "X", "Z"], nace_primary=["J", "J", ""])
+    d = dialogues().iloc[[0, 1, 2]]  # D1, D2 (Alpha, open 300 + 100), D3 (Beta, 20)
+    adop = dl.sector_adoption(ai_frame())
+    st = dl.sector_table(dl.assign_dialogues(d, m, 0.5, False), actions().assign(kind="flagship"), m, adop,
+                         "primary", 2025)
+    assert st["unit"].tolist() == ["alpha+beta", "gamma"]
+    assert st["sectors_en"].tolist() == ["Alpha + Beta", "Gamma"]
+    assert st["dialogues"].tolist() == [3, 0] and st["dialogues"].dtype == "int64"
+    # 300 + 100 + 20 = 420 persons, band ±50 %: 210–630; gamma 0 (no dialogue), not missing
+    assert st["participants"].tolist() == [420.0, 0.0]
+    assert st["participants_low"].tolist() == [210.0, 0.0] and st["participants_high"].tolist() == [630.0, 0.0]
+    # area X: A1, A2 flagships; Y and W are no unit here; "other" is 0, not missing
+    assert st[["flagship", "other", "actions"]].values.tolist() == [[2, 0, 2], [0, 0, 0]]
+    assert st["flagship"].dtype == "int64" and st["other"].dtype == "int64"
+    assert st["flag"].tolist() == ["u", ""] and st["adoption"].tolist()[0] == 50.0  # gamma: no flag, not "nan"
+
+
+def test_flagship_adoption_a_code_without_rows_is_missing_not_an_error() -> None:
+    adop = dl.sector_adoption(ai_frame())
+    fa = dl.flagship_adoption(sector_map(), adop[adop["nace"] != "H"], "primary")  # beta (H) has no row at all
+    assert fa["value_2025"].tolist()[:1] == [50.0] and np.isnan(fa.at[1, "value_2025"])
+    assert fa["flag_2025"].tolist() == ["u", "", ""] and fa.at[1, "coverage"] == "covered"
+
+
+def hand_fa() -> pd.DataFrame:
+    """Five sectors: A and C tie at the top (30.0), B lowest (10.0, flag u), D and E not covered."""
+    return pd.DataFrame({
+        "sector": ["a", "b", "c", "d", "e"], "sector_en": ["A", "B", "C", "D", "E"],
+        "nace": ["X", "Y", "X", "", ""], "activity": ["act x (X)", "act y (Y)", "act x (X)", "", ""],
+        "coverage": ["covered", "covered", "covered", "not covered", "not covered"], "reason": ["r"] * 5,
+        "value_2025": [30.0, 10.0, 30.0, np.nan, np.nan], "flag_2025": ["", "u", "", "", ""],
+    })
+
+
+def test_flagship_adoption_sentence_names_tied_sectors_and_every_unmeasured_one() -> None:
+    # lowest B 10.0 u; highest A and C (30.0, one activity); against 20.0: A, C above (2), B below (1)
+    assert dl.flagship_adoption_sentence(hand_fa(), 2025, 20.0) == (
+        "In 2025, 3 of the strategy's 5 sectors can be measured: the share of enterprises using AI ranges from "
+        "10.0 u % in B (act y (Y)) to 30.0 % in A and C (act x (X)); 2 lie above and 1 below the 20.0 % of all "
+        "activities in the survey. The survey does not measure D, E (outside its scope or no matching activity).")
+
+
+def test_flagship_adoption_table_partly_covered_without_a_note() -> None:
+    fa = hand_fa().assign(coverage=["partly covered", "covered", "covered", "not covered", "not covered"])
+    tab = dl.flagship_adoption_table(fa)  # "a" is not in PARTIAL_COVERAGE: the note is empty
+    assert tab["Coverage"].tolist()[:2] == ["partly covered: ", "covered"]
+
+
+#: 20 rows: the first ten at 1, the last ten at 2 (enough ties for an unstable sort to reorder them).
+TWENTY = [1.0] * 10 + [2.0] * 10
+
+
+def test_unmeasured_actions_sentence_ties_among_many_areas_go_to_the_first() -> None:
+    st = pd.DataFrame({"area_en": [f"A{i}" for i in range(20)], "actions": [int(v) for v in TWENTY],
+                       "status": ["comparable"] * 10 + ["not comparable"] * 10})
+    # 10 areas of 2 actions tie for most: the first of them in the annex's order is A10
+    assert dl.unmeasured_actions_sentence(st) == (
+        "20 of the 30 sector actions concern areas without an adoption value (10 of 20 areas), among them the "
+        "area with most actions, A10 (2).")
+
+
+def test_flagship_adoption_alt_ties_among_many_keep_the_map_order() -> None:
+    fa = pd.DataFrame({"sector_en": [f"S{i}" for i in range(20)], "value_2025": TWENTY, "flag_2025": [""] * 20})
+    alt = dl.flagship_adoption_alt(fa, 2025, float("nan"))
+    bars = "; ".join([f"S{i} 2.0 %" for i in range(10, 20)] + [f"S{i} 1.0 %" for i in range(10)])
+    assert alt == (f"Horizontal bar chart of the share of enterprises using AI in 2025, by strategy sector: {bars}. "
+                   "No bar (not measured): none.")
+
+
+def test_deadline_texts_tied_periods_go_to_the_earlier_one() -> None:
+    # Q4 2025 and Q1 2026 both have two actions: the earlier period is the busiest, not the first by name
+    a = actions().assign(deadline_text=["T4 2025", "T4 2025", "T1 2026", "T1 2026", "T3 2026"],
+                         deadline_year=[2025, 2025, 2026, 2026, 2026],
+                         deadline_quarter=pd.array([4, 4, 1, 1, 3], dtype="Int64"), open_ended=False)
+    t = dl.deadline_texts(a)
+    assert (t["peak_period"], t["peak_n"], t["first_deadline"], t["last_deadline"]) == ("Q4 2025", "2", "Q4 2025",
+                                                                                      "Q3 2026")
+
+
+def test_deadline_texts_ties_among_many_periods_go_to_the_earliest() -> None:
+    # 20 quarters Q1 2025 … Q4 2029: the first ten with one action, the last ten with two; the busiest period is
+    # the earliest of the ten tied ones, Q3 2027 (the 11th quarter)
+    quarters = [(2025 + i // 4, i % 4 + 1) for i in range(20)]
+    rows = [(y, q) for k, (y, q) in enumerate(quarters) for _ in range(1 if k < 10 else 2)]
+    a = pd.DataFrame({"action_id": [f"A{i}" for i in range(len(rows))], "area_fr": "W", "area_en": "Area W",
+                      "kind": "other", "deadline_text": [f"T{q} {y}" for y, q in rows],
+                      "deadline_year": [y for y, _ in rows],
+                      "deadline_quarter": pd.array([q for _, q in rows], dtype="Int64"), "open_ended": False})
+    t = dl.deadline_texts(a)
+    assert (t["peak_period"], t["peak_n"]) == ("Q3 2027", "2")
+
+
+def test_action_texts_ties_among_many_areas_go_to_the_annex_order() -> None:
+    by = pd.DataFrame({"area_fr": [f"F{i}" for i in range(20)], "area_en": [f"A{i}" for i in range(20)],
+                       "sectoral": [True] * 20, "flagship": [int(v) for v in TWENTY], "other": 0,
+                       "total": [int(v) for v in TWENTY]})
+    t = dl.action_texts(by)  # ten areas tie at 2 actions (2 flagships): the first of them, A10
+    assert (t["top_area"], t["top_area_n"], t["most_flag_area"], t["most_flag_n"]) == ("A10", "2", "A10", "2")
+
+
+def test_band_percent_of_one_half_and_a_missing_kind_in_the_headline() -> None:
+    # band 0.5: 100 · 0.5 = 50 % exactly (a factor off by one percent would show 51)
+    assert dl.totals_texts(dialogues(), actions(), 0.5)["band_pct"] == "50"
+    lines = dl.headline_totals(dialogues(), actions().assign(kind="flagship"), 0.5)
+    # approximate numbers 300 + 100 + 20 + 1000 = 1420 (D4's 40 is exact): 1460 ∓ 710 = 750–2170
+    assert lines[1].endswith("band ±50 %: 750-2170")
+    assert lines[2] == "Actions: 5 = 5 flagship + 0 other"
+    other = dl.headline_totals(dialogues(), actions().assign(kind="other"), 0.5)
+    assert other[2] == "Actions: 5 = 0 flagship + 5 other"
+
+
+def test_sector_participation_ties_among_many_sectors_keep_the_map_order() -> None:
+    by = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
+                       "dialogues": 1, "participants": [1000 * v for v in TWENTY]})
+    t = dl.sector_participation_texts(by, False)  # ten sectors tie at 2,000: the first two of them, S10 and S11
+    assert (t["top1_sector"], t["top1_n"], t["top2_sector"], t["top2_n"]) == ("S10", "2,000", "S11", "2,000")
+    alt = dl.alt_participants_by_sector(by)
+    listed = "; ".join([f"S{i} about 2,000" for i in range(10, 20)] + ["S0 about 1,000", "S1 about 1,000"])
+    assert alt == ("Horizontal stacked bars of dialogue participants by sector, coloured by format, with the band as "
+                   f"whiskers: {listed}; and 8 more.")
+
+
+def test_list_shows_twelve_items_by_default() -> None:
+    items = [str(i) for i in range(13)]
+    assert dl._list(items) == "0; 1; 2; 3; 4; 5; 6; 7; 8; 9; 10; 11; and 1 more"
+    assert dl._list(items[:12]) == "0; 1; 2; 3; 4; 5; 6; 7; 8; 9; 10; 11"
+
+
+def test_comparison_texts_list_two_shared_codes_and_the_timing_notes() -> None:
+    st = pd.DataFrame({
+        "unit": list("abcd"), "area_en": ["A", "B", "C", "D"], "nace": ["J", "J", "H", "H"],
+        "status": ["comparable"] * 4, "participants_low": [0.0, 20.0, 40.0, 60.0],
+        "participants_high": [10.0, 30.0, 50.0, 70.0], "participants": [5.0, 25.0, 45.0, 65.0],
+        "actions": [1, 2, 3, 4], "adoption": [1.0, 1.0, 2.0, 2.0]})
+    corr = pd.DataFrame({"x": ["participants"], "y": ["actions"], "reading": ["R1"]})
+    t = dl.comparison_texts(st, corr, "primary", 2025, 2025)
+    assert t["shared_codes"] == "transportation and storage (H): 2 areas, information and communication (J): 2 areas"
+    assert t["overlap_pairs"] == "0"
+    assert t["timing_note"] == ("the latest wave added an item (generating pictures, video or sound) to the AI "
+                                "question, so it is not strictly comparable with the wave before")
+    assert dl.comparison_texts(st, corr, "primary", 2024, 2025)["timing_note"] == (
+        "later waves exist; the latest one changed the AI question")
+
+
+def test_alt_scatter_gives_adoption_one_decimal_on_either_axis() -> None:
+    table = pd.DataFrame({"area_en": ["A"], "adoption": [12.35], "actions": [3]})
+    assert dl.alt_scatter(table, "adoption", "actions", "R") == (
+        "Scatter plot of Annex 3 actions against AI adoption, one point per sector area (A: 12.4, 3). R.")
+
+
+def scatter_table() -> pd.DataFrame:
+    """Two areas: 400 persons (band 360–440) with 3 actions, 20 (18–22) with 1; names with a comma and spaces."""
+    return pd.DataFrame({"sectors_en": ["Health care, pharmaceuticals", "Public sector"],
+                         "participants": [400.0, 20.0], "participants_low": [360.0, 18.0],
+                         "participants_high": [440.0, 22.0], "actions": [3, 1], "adoption": [12.0, 8.0]})
+
+
+def test_plot_scatter_whiskers_span_each_band_and_points_are_not_joined() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    fig, ax = plt.subplots()
+    dl.plot_scatter(ax, scatter_table(), "participants", "actions", band=0.1)
+    (eb,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    data_line, _, (whiskers,) = eb.lines
+    assert data_line.get_linestyle() == "None" and data_line.get_marker() == "o"  # points, no line between them
+    assert data_line.get_xdata().tolist() == [400.0, 20.0] and data_line.get_ydata().tolist() == [3, 1]
+    assert [s.tolist() for s in whiskers.get_segments()] == [[[360.0, 3.0], [440.0, 3.0]], [[18.0, 1.0], [22.0, 1.0]]]
+    # labels: the area's name up to its first comma
+    assert sorted(t.get_text() for t in ax.texts) == ["Health care", "Public sector"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("x", "y", "band"), [("participants", "actions", None), ("actions", "adoption", 0.1)])
+def test_plot_scatter_without_a_band_or_participants_draws_plain_points(x: str, y: str, band: float | None) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    dl.plot_scatter(ax, scatter_table(), x, y, band=band)
+    assert ax.containers == [] and len(ax.collections) == 1
+    assert ax.collections[0].get_offsets().tolist() == scatter_table()[[x, y]].astype(float).values.tolist()
+    plt.close(fig)
