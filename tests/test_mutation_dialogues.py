@@ -1283,3 +1283,154 @@ def test_plot_scatter_without_a_band_or_participants_draws_plain_points(x: str, 
     assert ax.containers == [] and len(ax.collections) == 1
     assert ax.collections[0].get_offsets().tolist() == scatter_table()[[x, y]].astype(float).values.tolist()
     plt.close(fig)
+
+
+def test_label_points_tries_six_offsets_then_falls_back_to_the_first() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    labels = [f"label {i}" for i in range(8)]
+    dl.label_points(ax, [1] * 8, [1] * 8, labels)  # eight labels on one point: six offsets, then the first again
+    assert [t.xyann for t in ax.texts] == [(5, 4), (5, -11), (5, 14), (5, -21), (5, 24), (5, -31), (5, 4), (5, 4)]
+    assert [t.get_text() for t in ax.texts] == labels  # ties in y and x keep the given order
+    assert {t.anncoords for t in ax.texts} == {"offset points"} and {t.get_fontsize() for t in ax.texts} == {7}
+    assert {tuple(t.xy) for t in ax.texts} == {(1, 1)}
+    plt.close(fig)
+
+
+def test_label_points_places_the_top_point_first_then_the_left_one() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    # b lies a hair above a: b is placed first and keeps the first offset; a moves to the second
+    dl.label_points(ax, [1, 1], [1.0, 1.0001], ["a", "b"])
+    assert {t.get_text(): t.xyann for t in ax.texts} == {"b": (5, 4), "a": (5, -11)}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    # same height: the left point (a, given second) is placed first
+    dl.label_points(ax, [1.0001, 1], [1, 1], ["b", "a"])
+    assert {t.get_text(): t.xyann for t in ax.texts} == {"a": (5, 4), "b": (5, -11)}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError):
+        dl.label_points(ax, [1, 2], [1, 2], ["only one label"])
+    plt.close(fig)
+
+
+def test_plot_participants_by_sector_stacks_three_formats_and_whiskers_by_hand() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    # A: 100 open + 50 experts + 30 high-level = 180 (band 160–200); B: 1,000 open (900–1,100); C: 1,200 open + 1
+    # expert (1,201; 1,100–1,300). Experts sum to exactly 51, high-level to 30.
+    by = pd.DataFrame({"sector": ["a", "b", "c"], "sector_en": ["A", "B", "C"], "dialogues": [3, 1, 2],
+                       "participants": [180.0, 1000.0, 1201.0], "participants_low": [160.0, 900.0, 1100.0],
+                       "participants_high": [200.0, 1100.0, 1300.0], "participants_open": [100.0, 1000.0, 1200.0],
+                       "participants_experts": [50.0, 0.0, 1.0], "participants_high-level-open": [30.0, 0.0, 0.0]})
+    fig = dl.plot_participants_by_sector(by, 0.5)
+    ax = fig.axes[0]
+    t = _texts(fig)
+    assert t["title"] == "C (≈ 1,201) and B (≈ 1,000) drew the most participants"
+    assert t["legend"] == ["Open to all", "Experts only", "High-level: DGs and open to the public", "±50 % band"]
+    assert t["yticks"] == ["A", "B", "C"]
+    bars = ax.patches  # open A B C, experts A B C, high-level A B C
+    assert [p.get_width() for p in bars] == [100.0, 1000.0, 1200.0, 50.0, 0.0, 1.0, 30.0, 0.0, 0.0]
+    assert [p.get_x() for p in bars] == [0.0, 0.0, 0.0, 100.0, 1000.0, 1200.0, 150.0, 1000.0, 1201.0]
+    (eb,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    data_line, _, (whiskers,) = eb.lines
+    assert data_line is None  # fmt "none": whiskers only, no marker or line
+    assert [s[:, 0].tolist() for s in whiskers.get_segments()] == [[160.0, 200.0], [900.0, 1100.0], [1100.0, 1300.0]]
+    plt.close(fig)
+    # a format nobody attended gets no bar and no legend entry
+    fig = dl.plot_participants_by_sector(by.assign(**{"participants_high-level-open": 0.0}), 0.5)
+    assert _texts(fig)["legend"] == ["Open to all", "Experts only", "±50 % band"]
+    plt.close(fig)
+
+
+def test_plot_participants_by_sector_ties_among_many_sectors_keep_the_map_order() -> None:
+    import matplotlib.pyplot as plt
+
+    vals = [1000.0] * 10 + [2000.0] * 10
+    by = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
+                       "dialogues": 1, "participants": vals, "participants_low": vals, "participants_high": vals,
+                       "participants_open": vals})
+    fig = dl.plot_participants_by_sector(by, 0.0)
+    assert _texts(fig)["yticks"] == [f"S{i}" for i in range(20)]  # ascending; ties in the map's order
+    plt.close(fig)
+
+
+def test_plot_format_points_whiskers_jitter_and_medians_by_hand() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    d = dialogues()
+    by = dl.participation_by_format(d, 0.5, True)  # open, experts, high-level-open
+    ove = {"median_ratio": 6.5, "median_open": 200.0, "median_experts": 30.0}
+    fig = dl.plot_format(d, by, ove, 0.5, True, 7)
+    ax = fig.axes[0]
+    ebs = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    # the jitter is seed 7's uniform draws on (−0.15, 0.15), two for open, two for experts, one for high-level
+    rng = np.random.default_rng(7)
+    draws = [rng.uniform(-0.15, 0.15, 2), rng.uniform(-0.15, 0.15, 2), rng.uniform(-0.15, 0.15, 1)]
+    for i, (eb, ys, bands) in enumerate(zip(ebs, [[300, 100], [20, 40], [1000]],
+                                            [[[150, 450], [50, 150]], [[10, 30], [40, 40]], [[500, 1500]]],
+                                            strict=True)):
+        data_line, _, (whiskers,) = eb.lines
+        assert data_line.get_linestyle() == "None" and data_line.get_marker() == "o"
+        assert data_line.get_ydata().tolist() == ys
+        assert np.allclose(data_line.get_xdata(), i + draws[i])
+        assert [s[:, 1].tolist() for s in whiskers.get_segments()] == bands  # D4 (40) is exact: no whisker
+    medians = [c.get_segments()[0].tolist() for c in ax.collections if len(c.get_segments()) == 1
+               and c.get_segments()[0][0][1] == c.get_segments()[0][1][1]]
+    assert medians == [[[-0.3, 200.0], [0.3, 200.0]], [[0.7, 30.0], [1.3, 30.0]], [[1.7, 1000.0], [2.3, 1000.0]]]
+    plt.close(fig)
+
+
+def test_plot_timeline_points_sizes_adoption_line_and_ticks_by_hand() -> None:
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    long44 = "A sector name of exactly forty-four letters."  # 44 characters: kept whole
+    long45 = "A sector name of exactly forty-five letters.."  # 45 characters: cut to 42 + "…"
+    assert (len(long44), len(long45)) == (44, 45)
+    d = dialogues().assign(sectors_en=["Alpha", "Alpha", long44, long45, "Alpha and beta"])
+    tl = dl.timeline(d)
+    fig = dl.plot_timeline(d, tl)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Alpha", long44, long45[:42] + "…", "Alpha and beta"]
+    # one scatter per format, in FORMAT_LABELS order: open D1, D2 (row 0); experts D3 (row 1), D4 (row 2); H1 (row 3)
+    pts = [c for c in ax.collections if len(c.get_offsets())]
+    days = [mdates.date2num(pd.Timestamp(x)) for x in ["2024-12-20", "2025-03-01", "2025-05-15", "2025-09-30",
+                                                        "2025-07-01"]]
+    assert [c.get_offsets().tolist() for c in pts] == [[[days[0], 0], [days[1], 0]], [[days[2], 1], [days[3], 2]],
+                                                      [[days[4], 3]]]
+    # marker area 20 + 0.6 · participants: 300 → 200, 100 → 80, 20 → 32, 40 → 44, 1000 → 620
+    assert [np.round(c.get_sizes(), 9).tolist() for c in pts] == [[200.0, 80.0], [32.0, 44.0], [620.0]]
+    (adopt,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert mdates.date2num(adopt.get_xdata()[0]) == mdates.date2num(dl.ADOPTION_DATE)
+    (note,) = [t for t in ax.texts if t.get_text() == "strategy adopted\n8 Oct 2025"]
+    assert mdates.date2num(note.xy[0]) == mdates.date2num(dl.ADOPTION_DATE) and note.xy[1] == 0
+    assert ax.xaxis.get_major_formatter().fmt == "%b %Y"
+    handles = ax.get_legend().legend_handles
+    assert [h.get_marker() for h in handles] == ["o"] * 3 and {h.get_linestyle() for h in handles} == {"None"}
+    plt.close(fig)
+
+
+def test_plot_actions_by_area_ties_truncation_and_separator_note_by_hand() -> None:
+    import matplotlib.pyplot as plt
+
+    n49 = "An area heading of exactly forty-nine characters."  # kept whole
+    n50 = "An area heading of exactly fifty characters, yes.."  # 50 characters: cut to 47 + "…"
+    assert (len(n49), len(n50)) == (49, 50)
+    names = [n49, n50] + [f"A{i}" for i in range(2, 20)]
+    by = pd.DataFrame({"area_fr": [f"F{i}" for i in range(20)], "area_en": names, "sectoral": [False] * 2 + [True] * 18,
+                       "flagship": [int(v) for v in TWENTY], "other": 0, "total": [int(v) for v in TWENTY]})
+    fig = dl.plot_actions_by_area(by)
+    ax = fig.axes[0]
+    # ten areas tie at 2 actions: the title names the first of them in the annex's order, A10
+    assert ax.get_title() == "A10 has the most actions (2); 30 of 30 are flagships"
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[-2:] == [n50[:47] + "…", n49]  # annex order from the top
+    (note,) = [t for t in ax.texts if t.get_text() == "sector areas ↑  cross-cutting ↓"]
+    assert note.get_position() == (2, pytest.approx(1.6))  # at the longest bar, just above the separator (2 − 0.4)
+    plt.close(fig)
