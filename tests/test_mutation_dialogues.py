@@ -1434,3 +1434,34 @@ def test_plot_actions_by_area_ties_truncation_and_separator_note_by_hand() -> No
     (note,) = [t for t in ax.texts if t.get_text() == "sector areas ↑  cross-cutting ↓"]
     assert note.get_position() == (2, pytest.approx(1.6))  # at the longest bar, just above the separator (2 − 0.4)
     plt.close(fig)
+
+
+def test_plot_deadlines_places_the_adoption_line_and_the_open_ended_arrow_by_hand() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, _ = dl.plot_deadlines(actions())  # periods Q4 2025 (0), Q1 2026 (1), …; the strategy's quarter is Q4 2025
+    ax = fig.axes[0]
+    (adopt,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert adopt.get_xdata()[0] == pytest.approx(-0.5)  # just before Q4 2025
+    (note,) = [t for t in ax.texts if t.get_text() == "adoption\n8 Oct 2025"]
+    # left of the line, at 0.9 × the tallest stack (Q1 2026: 2 actions) = 1.8
+    assert note.get_position() == (pytest.approx(-0.55), pytest.approx(1.8))
+    (arrow,) = [t for t in ax.texts if t.get_text() == "→"]
+    assert tuple(arrow.xy) == (1, 2)  # on top of Q1 2026's stack, the period of the open-ended A3
+    plt.close(fig)
+
+
+def test_plot_flagship_adoption_order_ties_and_the_dashed_average() -> None:
+    import matplotlib.pyplot as plt
+
+    # 20 sectors: S0 not measured, S1 at 0.5 %, then ties (S2–S10 at 1.0, S11–S19 at 2.0)
+    vals = [np.nan, 0.5] + [1.0] * 9 + [2.0] * 9
+    fa = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
+                       "coverage": ["not covered"] + ["covered"] * 19, "value_2025": vals, "flag_2025": ""})
+    fig = dl.plot_flagship_adoption(fa, 2025, 1.5)
+    ax = fig.axes[0]
+    # ascending from the bottom: the unmeasured sector below even 0.5 %, ties in the map's order
+    assert [t.get_text() for t in ax.get_yticklabels()] == [f"S{i}" for i in range(20)]
+    (avg,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert avg.get_xdata()[0] == 1.5 and avg.get_label() == "all activities, 1.5 %"
+    plt.close(fig)
