@@ -971,11 +971,18 @@ def test_sector_units_keep_unknown_areas_in_map_order_not_sorted() -> None:
     assert dl.sector_units(m, "primary")["unit"].tolist() == ["alpha", "beta", "gamma"]
 
 
-def test_prepare_dialogues_rejects_a_date_not_in_iso_form() -> None:
+def test_prepare_dialogues_rejects_dates_not_in_iso_form() -> None:
     raw = text_csv("dialogues.csv")
-    raw.loc[0, "date"] = "05/02/2025"
+    raw["date"] = pd.to_datetime(raw["date"]).dt.strftime("%d %B %Y")  # "05 February 2025": readable, not ISO
     with pytest.raises(ValueError):
         dl.prepare_dialogues(raw)
+
+
+def test_participant_band_keeps_the_index_of_a_filtered_table() -> None:
+    band = dl.participant_band(pd.Series([100, 40], index=[10, 20]), pd.Series([True, False], index=[10, 20]), 0.5)
+    assert band.index.tolist() == [10, 20] and band.values.tolist() == [[50.0, 150.0], [40.0, 40.0]]
+    w = dl.with_band(dialogues().iloc[[4, 0]], 0.5)  # H1 (1000) and D1 (300), index 4 and 0
+    assert w["participants_low"].tolist() == [500.0, 150.0] and w["participants_high"].tolist() == [1500.0, 450.0]
 
 
 def test_processed_sector_map_table_metadata() -> None:
@@ -1023,17 +1030,18 @@ def test_participation_by_sector_columns_and_index() -> None:
     assert by.index.tolist() == [0, 1, 2]
 
 
-def test_open_vs_experts_nine_open_eight_experts_is_enumerated_exactly() -> None:
-    # 9 open dialogues (100…108) all larger than 8 expert ones (1…8): U = 9·8 = 72, r = 1. Of the
-    # C(17, 8) = 24,310 splits only the observed one and its mirror are as extreme: p = 2 / 24,310 both for the
-    # exact U distribution and for the full permutation test (not a 9,999-draw sample, not the normal approximation)
-    sizes = list(range(100, 109)) + list(range(1, 9))
-    d = pd.DataFrame({"dialogue_id": [f"d{i}" for i in range(17)], "level": "sectoral",
-                      "format": ["open"] * 9 + ["experts"] * 8, "participants": sizes, "participants_approx": True})
+def test_open_vs_experts_nine_and_nine_are_enumerated_exactly() -> None:
+    # 9 open dialogues (100…108) all larger than 9 expert ones (1…9): U = 9·9 = 81, r = 1. Of the
+    # C(18, 9) = 48,620 splits only the observed one and its mirror are as extreme: p = 2 / 48,620 both for the
+    # exact U distribution and for the full permutation test (not a 9,999-draw sample; not the normal
+    # approximation scipy's "auto" picks when both groups exceed 8)
+    sizes = list(range(100, 109)) + list(range(1, 10))
+    d = pd.DataFrame({"dialogue_id": [f"d{i}" for i in range(18)], "level": "sectoral",
+                      "format": ["open"] * 9 + ["experts"] * 9, "participants": sizes, "participants_approx": True})
     res = dl.open_vs_experts(d)
-    assert (res["n_open"], res["n_experts"], res["u"], res["rank_biserial"]) == (9, 8, 72.0, 1.0)
-    assert res["p_exact"] == pytest.approx(2 / 24310, rel=1e-9)
-    assert res["p_permutation"] == pytest.approx(2 / 24310, rel=1e-9)
+    assert (res["n_open"], res["n_experts"], res["u"], res["rank_biserial"]) == (9, 9, 81.0, 1.0)
+    assert res["p_exact"] == pytest.approx(2 / 48620, rel=1e-9)
+    assert res["p_permutation"] == pytest.approx(2 / 48620, rel=1e-9)
 
 
 def test_open_vs_experts_error_names_both_formats() -> None:
@@ -1289,12 +1297,14 @@ def test_label_points_tries_six_offsets_then_falls_back_to_the_first() -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    labels = [f"label {i}" for i in range(8)]
-    dl.label_points(ax, [1] * 8, [1] * 8, labels)  # eight labels on one point: six offsets, then the first again
-    assert [t.xyann for t in ax.texts] == [(5, 4), (5, -11), (5, 14), (5, -21), (5, 24), (5, -31), (5, 4), (5, 4)]
+    labels = [f"label {i}" for i in range(8)] + ["far away"]
+    # eight labels on one point: six offsets, then the first again; a ninth on a far point is checked against all
+    dl.label_points(ax, [1] * 8 + [0], [1] * 8 + [0], labels)
+    assert [t.xyann for t in ax.texts] == [(5, 4), (5, -11), (5, 14), (5, -21), (5, 24), (5, -31), (5, 4), (5, 4),
+                                           (5, 4)]
     assert [t.get_text() for t in ax.texts] == labels  # ties in y and x keep the given order
     assert {t.anncoords for t in ax.texts} == {"offset points"} and {t.get_fontsize() for t in ax.texts} == {7}
-    assert {tuple(t.xy) for t in ax.texts} == {(1, 1)}
+    assert [tuple(t.xy) for t in ax.texts] == [(1, 1)] * 8 + [(0, 0)]
     plt.close(fig)
 
 
