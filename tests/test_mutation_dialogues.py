@@ -1351,21 +1351,26 @@ def test_plot_participants_by_sector_stacks_three_formats_and_whiskers_by_hand()
     assert data_line is None  # fmt "none": whiskers only, no marker or line
     assert [s[:, 0].tolist() for s in whiskers.get_segments()] == [[160.0, 200.0], [900.0, 1100.0], [1100.0, 1300.0]]
     plt.close(fig)
-    # a format nobody attended gets no bar and no legend entry
+    # a format nobody attended gets no bar and no legend entry; one person is enough for an entry
     fig = dl.plot_participants_by_sector(by.assign(**{"participants_high-level-open": 0.0}), 0.5)
     assert _texts(fig)["legend"] == ["Open to all", "Experts only", "±50 % band"]
+    plt.close(fig)
+    fig = dl.plot_participants_by_sector(by.assign(**{"participants_high-level-open": [1.0, 0.0, 0.0]}), 0.5)
+    assert _texts(fig)["legend"] == ["Open to all", "Experts only", "High-level: DGs and open to the public",
+                                     "±50 % band"]
     plt.close(fig)
 
 
 def test_plot_participants_by_sector_ties_among_many_sectors_keep_the_map_order() -> None:
     import matplotlib.pyplot as plt
 
-    vals = [1000.0] * 10 + [2000.0] * 10
+    vals = [2000.0, 1000.0] * 10  # S0 2,000, S1 1,000, S2 2,000, …
     by = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
                        "dialogues": 1, "participants": vals, "participants_low": vals, "participants_high": vals,
                        "participants_open": vals})
     fig = dl.plot_participants_by_sector(by, 0.0)
-    assert _texts(fig)["yticks"] == [f"S{i}" for i in range(20)]  # ascending; ties in the map's order
+    # ascending; ties in the map's order: the odd sectors (1,000) first, then the even ones (2,000)
+    assert _texts(fig)["yticks"] == [f"S{i}" for i in range(1, 20, 2)] + [f"S{i}" for i in range(0, 20, 2)]
     plt.close(fig)
 
 
