@@ -1469,14 +1469,15 @@ def test_plot_deadlines_places_the_adoption_line_and_the_open_ended_arrow_by_han
 def test_plot_flagship_adoption_order_ties_and_the_dashed_average() -> None:
     import matplotlib.pyplot as plt
 
-    # 20 sectors: S0 not measured, S1 at 0.5 %, then ties (S2–S10 at 1.0, S11–S19 at 2.0)
-    vals = [np.nan, 0.5] + [1.0] * 9 + [2.0] * 9
+    # 20 sectors: S0 not measured, S1 at 0.5 %, then alternating ties (S2 2.0, S3 1.0, S4 2.0, …, S19 1.0)
+    vals = [np.nan, 0.5] + [2.0, 1.0] * 9
     fa = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
                        "coverage": ["not covered"] + ["covered"] * 19, "value_2025": vals, "flag_2025": ""})
     fig = dl.plot_flagship_adoption(fa, 2025, 1.5)
     ax = fig.axes[0]
     # ascending from the bottom: the unmeasured sector below even 0.5 %, ties in the map's order
-    assert [t.get_text() for t in ax.get_yticklabels()] == [f"S{i}" for i in range(20)]
+    assert [t.get_text() for t in ax.get_yticklabels()] == (["S0", "S1"] + [f"S{i}" for i in range(3, 20, 2)]
+                                                             + [f"S{i}" for i in range(2, 20, 2)])
     (avg,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
     assert avg.get_xdata()[0] == 1.5 and avg.get_label() == "all activities, 1.5 %"
     plt.close(fig)
