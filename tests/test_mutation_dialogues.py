@@ -13,6 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+import pandera.errors
 import pytest
 
 from analysis.chapters import dialogues as dl
@@ -889,3 +890,594 @@ def test_headline_band_percent_near_a_rounding_edge() -> None:
     glm = {"rate_ratio": 2.0, "low": 1.0, "high": 4.0, "alpha": 0.1, "n": 4}
     # 100 · 0.0149 = 1.49 -> "1" (a factor of 101 would give 1.5049 -> "2")
     assert dl.headline_open_experts(ove, glm, 0.0149)[1].endswith("separation within ±1 % band: False")
+
+
+def test_format_table_median_and_range_have_thousands_separators() -> None:
+    # open dialogues 3,000 and 1,000: median (3000 + 1000) / 2 = 2,000.0, smallest–largest 1,000–3,000;
+    # experts 20 and 40: median 30.0, range 20–40 (no separator below a thousand)
+    d = dialogues().assign(participants=[3000, 1000, 20, 40, 1000])
+    tab = dl.format_table(dl.participation_by_format(d, 0.25, False))
+    assert tab["Median per dialogue"].tolist() == ["2,000.0", "30.0"]
+    assert tab["Smallest–largest"].tolist() == ["1,000–3,000", "20–40"]
+    # a median halfway between two sizes keeps its decimal and rounds nothing away: (3491 + 3492) / 2 = 3,491.5
+    d2 = dialogues().assign(participants=[3491, 3492, 20, 40, 1000])
+    tab2 = dl.format_table(dl.participation_by_format(d2, 0.0, False))
+    assert tab2["Median per dialogue"].tolist() == ["3,491.5", "30.0"]
+    assert tab2["Smallest–largest"].tolist()[0] == "3,491–3,492"
+
+
+# ------------------------------------------------------------------------------------------ survivors, run 2 (issue 16)
+AREAS = dl.SECTORAL_AREAS_FR
+
+
+def test_sector_map_schema_checks_every_row_not_only_the_first() -> None:
+    good = sector_map().assign(annex3_area_fr=[AREAS[0], AREAS[1], ""], reason_primary="a reason of ten+",
+                               reason_alternative="a reason of ten+")
+    assert dl.SECTOR_MAP_SCHEMA.validate(good)["sector"].tolist() == ["alpha", "beta", "gamma"]
+    bad = good.copy()
+    bad.loc[2, "comparable_primary"] = True  # gamma, the last row: comparable with no code
+    with pytest.raises(pandera.errors.SchemaError, match="must be true exactly when the nace code is set"):
+        dl.SECTOR_MAP_SCHEMA.validate(bad)
+
+
+def test_mapping_view_names_the_choices() -> None:
+    with pytest.raises(ValueError, match=r"^unknown mapping 'third'; choose one of primary, alternative$"):
+        dl.mapping_view(sector_map(), "third")
+
+
+def test_sector_units_follow_the_annex_order_then_the_rest_in_map_order() -> None:
+    # map order: an unknown area Z, the annex's 2nd area, a sector without area, its 1st area, an unknown Y,
+    # another sector without area. Annex areas first in annex order; then the others as they come in the map.
+    m = pd.DataFrame({
+        "sector": ["s1", "s2", "s3", "s4", "s5", "s6"], "sector_en": ["S1", "S2", "S3", "S4", "S5", "S6"],
+        "annex1_sector_fr": ["a", "b", "c", "d", "e", "f"], "annex1_high_level_fr": [""] * 6,
+        "annex3_area_fr": ["Z", AREAS[1], "", AREAS[0], "Y", ""],
+        "nace_primary": ["J"] * 6, "comparable_primary": [True] * 6, "reason_primary": ["r1", "r2", "r3", "r4", "r5",
+                                                                                           "r6"],
+        "nace_alternative": [""] * 6, "comparable_alternative": [False] * 6, "reason_alternative": ["x"] * 6,
+    })
+    u = dl.sector_units(m, "primary")
+    assert u["unit"].tolist() == ["s4", "s2", "s1", "s3", "s5", "s6"]  # two sectors without area: two units
+    assert u.columns.tolist() == ["unit", "sectors", "annex3_area_fr", "nace", "comparable", "reason"]
+    assert u.index.tolist() == list(range(6))
+
+
+def test_sector_units_many_unknown_areas_keep_map_order() -> None:
+    # 30 units of the same rank (no area): a stable sort keeps the map order on this many ties
+    n = 30
+    m = pd.DataFrame({
+        "sector": [f"s{i:02d}" for i in range(n)][::-1], "sector_en": ["S"] * n,
+        "annex1_sector_fr": [f"a{i}" for i in range(n)], "annex1_high_level_fr": [""] * n,
+        "annex3_area_fr": [""] * (n - 1) + [AREAS[3]],
+        "nace_primary": [""] * n, "comparable_primary": [False] * n, "reason_primary": ["r"] * n,
+        "nace_alternative": [""] * n, "comparable_alternative": [False] * n, "reason_alternative": ["x"] * n,
+    })
+    u = dl.sector_units(m, "primary")
+    ids = [f"s{i:02d}" for i in range(n)][::-1]
+    assert u["unit"].tolist() == [ids[-1], *ids[:-1]]
+
+
+def test_sector_units_merged_without_common_code_say_so_and_get_no_code() -> None:
+    m = sector_map().assign(annex3_area_fr=["X", "X", "Z"])  # alpha J, beta H in one area: no common code
+    u = dl.sector_units(m, "primary")
+    assert u["unit"].tolist() == ["alpha+beta", "gamma"]
+    assert u.at[0, "comparable"] == False and u.at[0, "nace"] == ""  # noqa: E712
+    assert u.at[0, "reason"] == ("Annex 3 merges these sectors and they have no common code. "
+                                 "Alpha: media are J; Beta: transport is H")
+
+
+def test_sector_units_keep_unknown_areas_in_map_order_not_sorted() -> None:
+    m = sector_map().assign(annex3_area_fr=["Z", "Y", "X"])
+    assert dl.sector_units(m, "primary")["unit"].tolist() == ["alpha", "beta", "gamma"]
+
+
+def test_prepare_dialogues_rejects_dates_not_in_iso_form() -> None:
+    raw = text_csv("dialogues.csv")
+    raw["date"] = pd.to_datetime(raw["date"]).dt.strftime("%d %B %Y")  # "05 February 2025": readable, not ISO
+    with pytest.raises(ValueError):
+        dl.prepare_dialogues(raw)
+
+
+def test_participant_band_keeps_the_index_of_a_filtered_table() -> None:
+    band = dl.participant_band(pd.Series([100, 40], index=[10, 20]), pd.Series([True, False], index=[10, 20]), 0.5)
+    assert band.index.tolist() == [10, 20] and band.values.tolist() == [[50.0, 150.0], [40.0, 40.0]]
+    w = dl.with_band(dialogues().iloc[[4, 0]], 0.5)  # H1 (1000) and D1 (300), index 4 and 0
+    assert w["participants_low"].tolist() == [500.0, 150.0] and w["participants_high"].tolist() == [1500.0, 450.0]
+
+
+def test_processed_sector_map_table_metadata() -> None:
+    (t,) = dl._processed_tables()
+    assert (t.name, t.sources, t.key, t.build) == ("sector_map", (), ("sector",), dl.build_sector_map)
+    assert t.schema is dl.SECTOR_MAP_SCHEMA and t.read is dl.load_sector_map
+    assert t.description == (
+        "Our mapping of the strategy's sectors: Annex 1 dialogue sector ↔ Annex 3 sector area ↔ the NACE code "
+        "of Eurostat isoc_eb_ain2 it is compared with, under two mappings (primary, alternative), each with "
+        "a reason (data/raw/strategy/sector_map.csv; not the Commission's).")
+    assert t.unit == "text; comparable_*: true/false"
+    assert t.processing == ("Copied from the committed data/raw/strategy/sector_map.csv and validated "
+                            "(SECTOR_MAP_SCHEMA); rows sorted by sector id.")
+    assert t.columns == {
+        "sector": "canonical sector id", "annex1_sector_fr": "Annex 1 sector name, verbatim",
+        "annex1_high_level_fr": "terms naming the sector in the high-level dialogues, |-separated",
+        "annex3_area_fr": "Annex 3 sector area, verbatim",
+        "nace_primary": "isoc_eb_ain2 NACE code (primary mapping); empty = not comparable",
+        "nace_alternative": "isoc_eb_ain2 NACE code (alternative mapping); empty = not comparable"}
+    assert set(t.columns) <= set(dl.SECTOR_MAP_SCHEMA.columns)
+
+
+def test_high_level_terms_may_hold_spaces_and_match_the_second_term() -> None:
+    view = dl.mapping_view(sector_map().assign(annex1_high_level_fr=["soins de santé|pharma", "beta", ""]), "primary")
+    assert dl._high_level_sectors("soins de santé et beta", view) == ["alpha", "beta"]
+    assert dl._high_level_sectors("pharma, beta", view) == ["alpha", "beta"]  # the second term alone
+
+
+def test_assign_dialogues_skips_a_high_level_row_and_goes_on() -> None:
+    d = dialogues().iloc[[4, 0, 2]]  # the high-level dialogue first, then D1 (Alpha) and D3 (Beta)
+    a = dl.assign_dialogues(d, sector_map(), 0.0, False)
+    assert a["dialogue_id"].tolist() == ["D1", "D3"] and a["sector"].tolist() == ["alpha", "beta"]
+
+
+def test_assign_dialogues_without_rows_keeps_the_columns() -> None:
+    a = dl.assign_dialogues(dialogues().iloc[[4]], sector_map(), 0.0, False)  # only a high-level dialogue, left out
+    assert a.empty and a.columns.tolist() == ["dialogue_id", "sector", "level", "format", "share", "participants",
+                                              "participants_low", "participants_high"]
+
+
+def test_participation_by_sector_columns_and_index() -> None:
+    by = dl.participation_by_sector(dl.assign_dialogues(dialogues(), sector_map(), 0.0, False), sector_map())
+    assert by.columns.tolist() == ["sector", "sector_en", "dialogues", "participants", "participants_low",
+                                   "participants_high", "participants_open", "participants_experts"]
+    assert by.index.tolist() == [0, 1, 2]
+
+
+def test_open_vs_experts_nine_and_nine_are_enumerated_exactly() -> None:
+    # 9 open dialogues (100…108) all larger than 9 expert ones (1…9): U = 9·9 = 81, r = 1. Of the
+    # C(18, 9) = 48,620 splits only the observed one and its mirror are as extreme: p = 2 / 48,620 both for the
+    # exact U distribution and for the full permutation test (not a 9,999-draw sample; not the normal
+    # approximation scipy's "auto" picks when both groups exceed 8)
+    sizes = list(range(100, 109)) + list(range(1, 10))
+    d = pd.DataFrame({"dialogue_id": [f"d{i}" for i in range(18)], "level": "sectoral",
+                      "format": ["open"] * 9 + ["experts"] * 9, "participants": sizes, "participants_approx": True})
+    res = dl.open_vs_experts(d)
+    assert (res["n_open"], res["n_experts"], res["u"], res["rank_biserial"]) == (9, 9, 81.0, 1.0)
+    assert res["p_exact"] == pytest.approx(2 / 48620, rel=1e-9)
+    assert res["p_permutation"] == pytest.approx(2 / 48620, rel=1e-9)
+
+
+def test_open_vs_experts_error_names_both_formats() -> None:
+    with pytest.raises(ValueError, match=r"^need sectoral dialogues of both formats \(open, experts\)$"):
+        dl.open_vs_experts(dialogues().assign(format="experts"))
+
+
+def test_format_glm_prints_nothing(capsys: pytest.CaptureFixture) -> None:
+    d = pd.DataFrame({"dialogue_id": list("abcdefgh"), "level": "sectoral", "format": ["open"] * 4 + ["experts"] * 4,
+                      "participants": [100, 300, 200, 400, 10, 30, 20, 40]})
+    dl.format_glm(d)
+    assert capsys.readouterr().out == ""
+
+
+def test_spearman_reads_numbers_given_as_text_as_numbers() -> None:
+    # as numbers 9 < 10 < 11 (rho = 1 with 1, 2, 3); compared as text "10" < "11" < "9" they would not be
+    x = pd.Series(["9", "10", "11"], dtype=object)
+    assert dl.spearman(x, [1, 2, 3]) == pytest.approx(1.0)
+    assert dl.spearman([1, 2, 3], x) == pytest.approx(1.0)
+    p, k = dl.exact_permutation_p(x, [1, 2, 3])  # |rho| = 1: the pairing and its reverse of 3! = 6
+    assert (p, k) == (pytest.approx(2 / 6), 6)
+    p, k = dl.exact_permutation_p([1, 2, 3], x)
+    assert (p, k) == (pytest.approx(2 / 6), 6)
+
+
+def test_spearman_test_error_message_and_rho_words_in_full() -> None:
+    with pytest.raises(ValueError, match="^x and y must be 1-D vectors of the same length$"):
+        dl.spearman_test([1, 2, 3], [1, 2])
+    assert dl.describe_rho(0.0, 5, 1.0) == ("Spearman ρ = 0.00 on 5 points: the two rankings are unrelated (exact "
+                                            "permutation p = 1.000, all 120 pairings); description, not evidence "
+                                            "of a link")
+    assert dl.describe_rho(0.05, 3, 1.0) == ("Spearman ρ = 0.05 on 3 points: the two rankings are practically "
+                                             "unrelated (exact permutation p = 1.000, all 6 pairings); description, "
+                                             "not evidence of a link")
+
+
+def test_overlapping_band_pairs_reads_text_as_numbers_and_the_first_low_end_may_touch() -> None:
+    # [10, 30] and [3, 9] do not overlap as numbers (10 > 9); as text "10" <= "9" and "3" <= "30" they would
+    assert dl.overlapping_band_pairs(pd.Series(["10", "3"]), pd.Series(["30", "9"])) == 0
+    # the first band's low end on the second's high end: [5, 10] and [1, 5] touch
+    assert dl.overlapping_band_pairs(pd.Series([5, 1]), pd.Series([10, 5])) == 1
+
+
+def test_timeline_columns_and_index() -> None:
+    tl = dl.timeline(dialogues().iloc[::-1])
+    assert tl.columns.tolist() == ["dialogue_id", "level", "sectors_en", "date", "format", "participants",
+                                   "days_before"]
+    assert tl.index.tolist() == [0, 1, 2, 3, 4] and tl["dialogue_id"].tolist() == ["D1", "D2", "D3", "H1", "D4"]
+
+
+def test_actions_by_area_when_one_kind_is_absent() -> None:
+    a = actions().assign(kind="flagship")  # no "other" action at all: its column is 0, not missing
+    by = dl.actions_by_area(a)
+    assert by.columns.tolist() == ["area_fr", "area_en", "sectoral", "flagship", "other", "total"]
+    assert by[["flagship", "other", "total"]].values.tolist() == [[2, 0, 2], [1, 0, 1], [2, 0, 2]]
+    assert by.columns.name is None
+    assert dl.actions_by_area(actions().assign(kind="other"))["flagship"].tolist() == [0, 0, 0]
+
+
+def test_deadlines_by_quarter_columns_and_index() -> None:
+    dq = dl.deadlines_by_quarter(actions())
+    assert dq.columns.tolist() == ["period", "order", "year", "quarter", "kind", "open_ended", "actions"]
+    assert dq.index.tolist() == list(range(36))
+
+
+def test_sector_table_keeps_a_unit_without_dialogues_and_merges_names() -> None:
+    # alpha and beta share area X (both J); gamma (area Z) has no dialogue here; every action is a flagship
+    m = sector_map().assign(annex3_area_fr=["X", "X", "Z"], nace_primary=["J", "J", ""])
+    d = dialogues().iloc[[0, 1, 2]]  # D1, D2 (Alpha, open 300 + 100), D3 (Beta, 20)
+    adop = dl.sector_adoption(ai_frame())
+    st = dl.sector_table(dl.assign_dialogues(d, m, 0.5, False), actions().assign(kind="flagship"), m, adop,
+                         "primary", 2025)
+    assert st["unit"].tolist() == ["alpha+beta", "gamma"]
+    assert st["sectors_en"].tolist() == ["Alpha + Beta", "Gamma"]
+    assert st["dialogues"].tolist() == [3, 0] and st["dialogues"].dtype == "int64"
+    # 300 + 100 + 20 = 420 persons, band ±50 %: 210–630; gamma 0 (no dialogue), not missing
+    assert st["participants"].tolist() == [420.0, 0.0]
+    assert st["participants_low"].tolist() == [210.0, 0.0] and st["participants_high"].tolist() == [630.0, 0.0]
+    # area X: A1, A2 flagships; Y and W are no unit here; "other" is 0, not missing
+    assert st[["flagship", "other", "actions"]].values.tolist() == [[2, 0, 2], [0, 0, 0]]
+    assert st["flagship"].dtype == "int64" and st["other"].dtype == "int64"
+    assert st["flag"].tolist() == ["u", ""] and st["adoption"].tolist()[0] == 50.0  # gamma: no flag, not "nan"
+
+
+def test_flagship_adoption_a_code_without_rows_is_missing_not_an_error() -> None:
+    adop = dl.sector_adoption(ai_frame())
+    fa = dl.flagship_adoption(sector_map(), adop[adop["nace"] != "H"], "primary")  # beta (H) has no row at all
+    assert fa["value_2025"].tolist()[:1] == [50.0] and np.isnan(fa.at[1, "value_2025"])
+    assert fa["flag_2025"].tolist() == ["u", "", ""] and fa.at[1, "coverage"] == "covered"
+
+
+def hand_fa() -> pd.DataFrame:
+    """Five sectors: A and C tie at the top (30.0), B lowest (10.0, flag u), D and E not covered."""
+    return pd.DataFrame({
+        "sector": ["a", "b", "c", "d", "e"], "sector_en": ["A", "B", "C", "D", "E"],
+        "nace": ["X", "Y", "X", "", ""], "activity": ["act x (X)", "act y (Y)", "act x (X)", "", ""],
+        "coverage": ["covered", "covered", "covered", "not covered", "not covered"], "reason": ["r"] * 5,
+        "value_2025": [30.0, 10.0, 30.0, np.nan, np.nan], "flag_2025": ["", "u", "", "", ""],
+    })
+
+
+def test_flagship_adoption_sentence_names_tied_sectors_and_every_unmeasured_one() -> None:
+    # lowest B 10.0 u; highest A and C (30.0, one activity); against 20.0: A, C above (2), B below (1)
+    assert dl.flagship_adoption_sentence(hand_fa(), 2025, 20.0) == (
+        "In 2025, 3 of the strategy's 5 sectors can be measured: the share of enterprises using AI ranges from "
+        "10.0 u % in B (act y (Y)) to 30.0 % in A and C (act x (X)); 2 lie above and 1 below the 20.0 % of all "
+        "activities in the survey. The survey does not measure D, E (outside its scope or no matching activity).")
+
+
+def test_flagship_adoption_table_partly_covered_without_a_note() -> None:
+    fa = hand_fa().assign(coverage=["partly covered", "covered", "covered", "not covered", "not covered"])
+    tab = dl.flagship_adoption_table(fa)  # "a" is not in PARTIAL_COVERAGE: the note is empty
+    assert tab["Coverage"].tolist()[:2] == ["partly covered: ", "covered"]
+
+
+#: 20 rows: the first ten at 1, the last ten at 2 (enough ties for an unstable sort to reorder them).
+TWENTY = [1.0] * 10 + [2.0] * 10
+
+
+def test_unmeasured_actions_sentence_ties_among_many_areas_go_to_the_first() -> None:
+    st = pd.DataFrame({"area_en": [f"A{i}" for i in range(20)], "actions": [int(v) for v in TWENTY],
+                       "status": ["comparable"] * 10 + ["not comparable"] * 10})
+    # 10 areas of 2 actions tie for most: the first of them in the annex's order is A10
+    assert dl.unmeasured_actions_sentence(st) == (
+        "20 of the 30 sector actions concern areas without an adoption value (10 of 20 areas), among them the "
+        "area with most actions, A10 (2).")
+
+
+def test_flagship_adoption_alt_ties_among_many_keep_the_map_order() -> None:
+    fa = pd.DataFrame({"sector_en": [f"S{i}" for i in range(20)], "value_2025": TWENTY, "flag_2025": [""] * 20})
+    alt = dl.flagship_adoption_alt(fa, 2025, float("nan"))
+    bars = "; ".join([f"S{i} 2.0 %" for i in range(10, 20)] + [f"S{i} 1.0 %" for i in range(10)])
+    assert alt == (f"Horizontal bar chart of the share of enterprises using AI in 2025, by strategy sector: {bars}. "
+                   "No bar (not measured): none.")
+
+
+def test_deadline_texts_tied_periods_go_to_the_earlier_one() -> None:
+    # Q4 2025 and Q1 2026 both have two actions: the earlier period is the busiest, not the first by name
+    a = actions().assign(deadline_text=["T4 2025", "T4 2025", "T1 2026", "T1 2026", "T3 2026"],
+                         deadline_year=[2025, 2025, 2026, 2026, 2026],
+                         deadline_quarter=pd.array([4, 4, 1, 1, 3], dtype="Int64"), open_ended=False)
+    t = dl.deadline_texts(a)
+    assert (t["peak_period"], t["peak_n"], t["first_deadline"], t["last_deadline"]) == ("Q4 2025", "2", "Q4 2025",
+                                                                                      "Q3 2026")
+
+
+def test_deadline_texts_ties_among_many_periods_go_to_the_earliest() -> None:
+    # 20 quarters Q1 2025 … Q4 2029: the first ten with one action, the last ten with two; the busiest period is
+    # the earliest of the ten tied ones, Q3 2027 (the 11th quarter)
+    quarters = [(2025 + i // 4, i % 4 + 1) for i in range(20)]
+    rows = [(y, q) for k, (y, q) in enumerate(quarters) for _ in range(1 if k < 10 else 2)]
+    a = pd.DataFrame({"action_id": [f"A{i}" for i in range(len(rows))], "area_fr": "W", "area_en": "Area W",
+                      "kind": "other", "deadline_text": [f"T{q} {y}" for y, q in rows],
+                      "deadline_year": [y for y, _ in rows],
+                      "deadline_quarter": pd.array([q for _, q in rows], dtype="Int64"), "open_ended": False})
+    t = dl.deadline_texts(a)
+    assert (t["peak_period"], t["peak_n"]) == ("Q3 2027", "2")
+
+
+def test_action_texts_ties_among_many_areas_go_to_the_annex_order() -> None:
+    by = pd.DataFrame({"area_fr": [f"F{i}" for i in range(20)], "area_en": [f"A{i}" for i in range(20)],
+                       "sectoral": [True] * 20, "flagship": [int(v) for v in TWENTY], "other": 0,
+                       "total": [int(v) for v in TWENTY]})
+    t = dl.action_texts(by)  # ten areas tie at 2 actions (2 flagships): the first of them, A10
+    assert (t["top_area"], t["top_area_n"], t["most_flag_area"], t["most_flag_n"]) == ("A10", "2", "A10", "2")
+
+
+def test_band_percent_of_one_half_and_a_missing_kind_in_the_headline() -> None:
+    # band 0.5: 100 · 0.5 = 50 % exactly (a factor off by one percent would show 51)
+    assert dl.totals_texts(dialogues(), actions(), 0.5)["band_pct"] == "50"
+    lines = dl.headline_totals(dialogues(), actions().assign(kind="flagship"), 0.5)
+    # approximate numbers 300 + 100 + 20 + 1000 = 1420 (D4's 40 is exact): 1460 ∓ 710 = 750–2170
+    assert lines[1].endswith("band ±50 %: 750-2170")
+    assert lines[2] == "Actions: 5 = 5 flagship + 0 other"
+    other = dl.headline_totals(dialogues(), actions().assign(kind="other"), 0.5)
+    assert other[2] == "Actions: 5 = 0 flagship + 5 other"
+
+
+def test_sector_participation_ties_among_many_sectors_keep_the_map_order() -> None:
+    by = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
+                       "dialogues": 1, "participants": [1000 * v for v in TWENTY]})
+    t = dl.sector_participation_texts(by, False)  # ten sectors tie at 2,000: the first two of them, S10 and S11
+    assert (t["top1_sector"], t["top1_n"], t["top2_sector"], t["top2_n"]) == ("S10", "2,000", "S11", "2,000")
+    alt = dl.alt_participants_by_sector(by)
+    listed = "; ".join([f"S{i} about 2,000" for i in range(10, 20)] + ["S0 about 1,000", "S1 about 1,000"])
+    assert alt == ("Horizontal stacked bars of dialogue participants by sector, coloured by format, with the band as "
+                   f"whiskers: {listed}; and 8 more.")
+
+
+def test_list_shows_twelve_items_by_default() -> None:
+    items = [str(i) for i in range(13)]
+    assert dl._list(items) == "0; 1; 2; 3; 4; 5; 6; 7; 8; 9; 10; 11; and 1 more"
+    assert dl._list(items[:12]) == "0; 1; 2; 3; 4; 5; 6; 7; 8; 9; 10; 11"
+
+
+def test_comparison_texts_list_two_shared_codes_and_the_timing_notes() -> None:
+    st = pd.DataFrame({
+        "unit": list("abcd"), "area_en": ["A", "B", "C", "D"], "nace": ["J", "J", "H", "H"],
+        "status": ["comparable"] * 4, "participants_low": [0.0, 20.0, 40.0, 60.0],
+        "participants_high": [10.0, 30.0, 50.0, 70.0], "participants": [5.0, 25.0, 45.0, 65.0],
+        "actions": [1, 2, 3, 4], "adoption": [1.0, 1.0, 2.0, 2.0]})
+    corr = pd.DataFrame({"x": ["participants"], "y": ["actions"], "reading": ["R1"]})
+    t = dl.comparison_texts(st, corr, "primary", 2025, 2025)
+    assert t["shared_codes"] == "transportation and storage (H): 2 areas, information and communication (J): 2 areas"
+    assert t["overlap_pairs"] == "0"
+    assert t["timing_note"] == ("the latest wave added an item (generating pictures, video or sound) to the AI "
+                                "question, so it is not strictly comparable with the wave before")
+    assert dl.comparison_texts(st, corr, "primary", 2024, 2025)["timing_note"] == (
+        "later waves exist; the latest one changed the AI question")
+
+
+def test_alt_scatter_gives_adoption_one_decimal_on_either_axis() -> None:
+    table = pd.DataFrame({"area_en": ["A"], "adoption": [12.35], "actions": [3]})
+    assert dl.alt_scatter(table, "adoption", "actions", "R") == (
+        "Scatter plot of Annex 3 actions against AI adoption, one point per sector area (A: 12.4, 3). R.")
+
+
+def scatter_table() -> pd.DataFrame:
+    """Two areas: 400 persons (band 360–440) with 3 actions, 20 (18–22) with 1; names with a comma and spaces."""
+    return pd.DataFrame({"sectors_en": ["Health care, pharmaceuticals", "Public sector"],
+                         "participants": [400.0, 20.0], "participants_low": [360.0, 18.0],
+                         "participants_high": [440.0, 22.0], "actions": [3, 1], "adoption": [12.0, 8.0]})
+
+
+def test_plot_scatter_whiskers_span_each_band_and_points_are_not_joined() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    fig, ax = plt.subplots()
+    dl.plot_scatter(ax, scatter_table(), "participants", "actions", band=0.1)
+    (eb,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    data_line, _, (whiskers,) = eb.lines
+    assert data_line.get_linestyle() == "None" and data_line.get_marker() == "o"  # points, no line between them
+    assert data_line.get_xdata().tolist() == [400.0, 20.0] and data_line.get_ydata().tolist() == [3, 1]
+    assert [s.tolist() for s in whiskers.get_segments()] == [[[360.0, 3.0], [440.0, 3.0]], [[18.0, 1.0], [22.0, 1.0]]]
+    # labels: the area's name up to its first comma
+    assert sorted(t.get_text() for t in ax.texts) == ["Health care", "Public sector"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("x", "y", "band"), [("participants", "actions", None), ("actions", "adoption", 0.1)])
+def test_plot_scatter_without_a_band_or_participants_draws_plain_points(x: str, y: str, band: float | None) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    dl.plot_scatter(ax, scatter_table(), x, y, band=band)
+    assert ax.containers == [] and len(ax.collections) == 1
+    assert ax.collections[0].get_offsets().tolist() == scatter_table()[[x, y]].astype(float).values.tolist()
+    plt.close(fig)
+
+
+def test_label_points_tries_six_offsets_then_falls_back_to_the_first() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    labels = [f"label {i}" for i in range(8)] + ["far away"]
+    # eight labels on one point: six offsets, then the first again; a ninth on a far point is checked against all
+    dl.label_points(ax, [1] * 8 + [0], [1] * 8 + [0], labels)
+    assert [t.xyann for t in ax.texts] == [(5, 4), (5, -11), (5, 14), (5, -21), (5, 24), (5, -31), (5, 4), (5, 4),
+                                           (5, 4)]
+    assert [t.get_text() for t in ax.texts] == labels  # ties in y and x keep the given order
+    assert {t.anncoords for t in ax.texts} == {"offset points"} and {t.get_fontsize() for t in ax.texts} == {7}
+    assert [tuple(t.xy) for t in ax.texts] == [(1, 1)] * 8 + [(0, 0)]
+    plt.close(fig)
+
+
+def test_label_points_places_the_top_point_first_then_the_left_one() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    # b lies a hair above a: b is placed first and keeps the first offset; a moves to the second
+    dl.label_points(ax, [1, 1], [1.0, 1.0001], ["a", "b"])
+    assert {t.get_text(): t.xyann for t in ax.texts} == {"b": (5, 4), "a": (5, -11)}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    # same height: the left point (a, given second) is placed first
+    dl.label_points(ax, [1.0001, 1], [1, 1], ["b", "a"])
+    assert {t.get_text(): t.xyann for t in ax.texts} == {"a": (5, 4), "b": (5, -11)}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError):
+        dl.label_points(ax, [1, 2], [1, 2], ["only one label"])
+    plt.close(fig)
+
+
+def test_plot_participants_by_sector_stacks_three_formats_and_whiskers_by_hand() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    # A: 100 open + 50 experts + 30 high-level = 180 (band 160–200); B: 1,000 open (900–1,100); C: 1,200 open + 1
+    # expert (1,201; 1,100–1,300). Experts sum to exactly 51, high-level to 30.
+    by = pd.DataFrame({"sector": ["a", "b", "c"], "sector_en": ["A", "B", "C"], "dialogues": [3, 1, 2],
+                       "participants": [180.0, 1000.0, 1201.0], "participants_low": [160.0, 900.0, 1100.0],
+                       "participants_high": [200.0, 1100.0, 1300.0], "participants_open": [100.0, 1000.0, 1200.0],
+                       "participants_experts": [50.0, 0.0, 1.0], "participants_high-level-open": [30.0, 0.0, 0.0]})
+    fig = dl.plot_participants_by_sector(by, 0.5)
+    ax = fig.axes[0]
+    t = _texts(fig)
+    assert t["title"] == "C (≈ 1,201) and B (≈ 1,000) drew the most participants"
+    assert t["legend"] == ["Open to all", "Experts only", "High-level: DGs and open to the public", "±50 % band"]
+    assert t["yticks"] == ["A", "B", "C"]
+    bars = ax.patches  # open A B C, experts A B C, high-level A B C
+    assert [p.get_width() for p in bars] == [100.0, 1000.0, 1200.0, 50.0, 0.0, 1.0, 30.0, 0.0, 0.0]
+    assert [p.get_x() for p in bars] == [0.0, 0.0, 0.0, 100.0, 1000.0, 1200.0, 150.0, 1000.0, 1201.0]
+    (eb,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    data_line, _, (whiskers,) = eb.lines
+    assert data_line is None  # fmt "none": whiskers only, no marker or line
+    assert [s[:, 0].tolist() for s in whiskers.get_segments()] == [[160.0, 200.0], [900.0, 1100.0], [1100.0, 1300.0]]
+    plt.close(fig)
+    # a format nobody attended gets no bar and no legend entry; one person is enough for an entry
+    fig = dl.plot_participants_by_sector(by.assign(**{"participants_high-level-open": 0.0}), 0.5)
+    assert _texts(fig)["legend"] == ["Open to all", "Experts only", "±50 % band"]
+    plt.close(fig)
+    fig = dl.plot_participants_by_sector(by.assign(**{"participants_high-level-open": [1.0, 0.0, 0.0]}), 0.5)
+    assert _texts(fig)["legend"] == ["Open to all", "Experts only", "High-level: DGs and open to the public",
+                                     "±50 % band"]
+    plt.close(fig)
+
+
+def test_plot_participants_by_sector_ties_among_many_sectors_keep_the_map_order() -> None:
+    import matplotlib.pyplot as plt
+
+    vals = [2000.0, 1000.0] * 10  # S0 2,000, S1 1,000, S2 2,000, …
+    by = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
+                       "dialogues": 1, "participants": vals, "participants_low": vals, "participants_high": vals,
+                       "participants_open": vals})
+    fig = dl.plot_participants_by_sector(by, 0.0)
+    # ascending; ties in the map's order: the odd sectors (1,000) first, then the even ones (2,000)
+    assert _texts(fig)["yticks"] == [f"S{i}" for i in range(1, 20, 2)] + [f"S{i}" for i in range(0, 20, 2)]
+    plt.close(fig)
+
+
+def test_plot_format_points_whiskers_jitter_and_medians_by_hand() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    d = dialogues()
+    by = dl.participation_by_format(d, 0.5, True)  # open, experts, high-level-open
+    ove = {"median_ratio": 6.5, "median_open": 200.0, "median_experts": 30.0}
+    fig = dl.plot_format(d, by, ove, 0.5, True, 7)
+    ax = fig.axes[0]
+    ebs = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    # the jitter is seed 7's uniform draws on (−0.15, 0.15), two for open, two for experts, one for high-level
+    rng = np.random.default_rng(7)
+    draws = [rng.uniform(-0.15, 0.15, 2), rng.uniform(-0.15, 0.15, 2), rng.uniform(-0.15, 0.15, 1)]
+    for i, (eb, ys, bands) in enumerate(zip(ebs, [[300, 100], [20, 40], [1000]],
+                                            [[[150, 450], [50, 150]], [[10, 30], [40, 40]], [[500, 1500]]],
+                                            strict=True)):
+        data_line, _, (whiskers,) = eb.lines
+        assert data_line.get_linestyle() == "None" and data_line.get_marker() == "o"
+        assert data_line.get_ydata().tolist() == ys
+        assert np.allclose(data_line.get_xdata(), i + draws[i])
+        assert [s[:, 1].tolist() for s in whiskers.get_segments()] == bands  # D4 (40) is exact: no whisker
+    medians = [c.get_segments()[0].tolist() for c in ax.collections if len(c.get_segments()) == 1
+               and c.get_segments()[0][0][1] == c.get_segments()[0][1][1]]
+    assert medians == [[[-0.3, 200.0], [0.3, 200.0]], [[0.7, 30.0], [1.3, 30.0]], [[1.7, 1000.0], [2.3, 1000.0]]]
+    plt.close(fig)
+
+
+def test_plot_timeline_points_sizes_adoption_line_and_ticks_by_hand() -> None:
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    long44 = "A sector name of exactly forty-four letters."  # 44 characters: kept whole
+    long45 = "A sector name of exactly forty-five letters.."  # 45 characters: cut to 42 + "…"
+    assert (len(long44), len(long45)) == (44, 45)
+    d = dialogues().assign(sectors_en=["Alpha", "Alpha", long44, long45, "Alpha and beta"])
+    tl = dl.timeline(d)
+    fig = dl.plot_timeline(d, tl)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Alpha", long44, long45[:42] + "…", "Alpha and beta"]
+    # one scatter per format, in FORMAT_LABELS order: open D1, D2 (row 0); experts D3 (row 1), D4 (row 2); H1 (row 3)
+    pts = [c for c in ax.collections if len(c.get_offsets())]
+    days = [mdates.date2num(pd.Timestamp(x)) for x in ["2024-12-20", "2025-03-01", "2025-05-15", "2025-09-30",
+                                                        "2025-07-01"]]
+    assert [c.get_offsets().tolist() for c in pts] == [[[days[0], 0], [days[1], 0]], [[days[2], 1], [days[3], 2]],
+                                                      [[days[4], 3]]]
+    # marker area 20 + 0.6 · participants: 300 → 200, 100 → 80, 20 → 32, 40 → 44, 1000 → 620
+    assert [np.round(c.get_sizes(), 9).tolist() for c in pts] == [[200.0, 80.0], [32.0, 44.0], [620.0]]
+    (adopt,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert mdates.date2num(adopt.get_xdata()[0]) == mdates.date2num(dl.ADOPTION_DATE)
+    (note,) = [t for t in ax.texts if t.get_text() == "strategy adopted\n8 Oct 2025"]
+    assert mdates.date2num(note.xy[0]) == mdates.date2num(dl.ADOPTION_DATE) and note.xy[1] == 0
+    assert ax.xaxis.get_major_formatter().fmt == "%b %Y"
+    handles = ax.get_legend().legend_handles
+    assert [h.get_marker() for h in handles] == ["o"] * 3 and {h.get_linestyle() for h in handles} == {"None"}
+    plt.close(fig)
+
+
+def test_plot_actions_by_area_ties_truncation_and_separator_note_by_hand() -> None:
+    import matplotlib.pyplot as plt
+
+    n49 = "An area heading of exactly forty-nine characters."  # kept whole
+    n50 = "An area heading of exactly fifty characters, yes.."  # 50 characters: cut to 47 + "…"
+    assert (len(n49), len(n50)) == (49, 50)
+    names = [n49, n50] + [f"A{i}" for i in range(2, 20)]
+    by = pd.DataFrame({"area_fr": [f"F{i}" for i in range(20)], "area_en": names, "sectoral": [False] * 2 + [True] * 18,
+                       "flagship": [int(v) for v in TWENTY], "other": 0, "total": [int(v) for v in TWENTY]})
+    fig = dl.plot_actions_by_area(by)
+    ax = fig.axes[0]
+    # ten areas tie at 2 actions: the title names the first of them in the annex's order, A10
+    assert ax.get_title() == "A10 has the most actions (2); 30 of 30 are flagships"
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[-2:] == [n50[:47] + "…", n49]  # annex order from the top
+    (note,) = [t for t in ax.texts if t.get_text() == "sector areas ↑  cross-cutting ↓"]
+    assert note.get_position() == (2, pytest.approx(1.6))  # at the longest bar, just above the separator (2 − 0.4)
+    plt.close(fig)
+
+
+def test_plot_deadlines_places_the_adoption_line_and_the_open_ended_arrow_by_hand() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, _ = dl.plot_deadlines(actions())  # periods Q4 2025 (0), Q1 2026 (1), …; the strategy's quarter is Q4 2025
+    ax = fig.axes[0]
+    (adopt,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert adopt.get_xdata()[0] == pytest.approx(-0.5)  # just before Q4 2025
+    (note,) = [t for t in ax.texts if t.get_text() == "adoption\n8 Oct 2025"]
+    # left of the line, at 0.9 × the tallest stack (Q1 2026: 2 actions) = 1.8
+    assert note.get_position() == (pytest.approx(-0.55), pytest.approx(1.8))
+    (arrow,) = [t for t in ax.texts if t.get_text() == "→"]
+    assert tuple(arrow.xy) == (1, 2)  # on top of Q1 2026's stack, the period of the open-ended A3
+    plt.close(fig)
+
+
+def test_plot_flagship_adoption_order_ties_and_the_dashed_average() -> None:
+    import matplotlib.pyplot as plt
+
+    # 20 sectors: S0 not measured, S1 at 0.5 %, then alternating ties (S2 2.0, S3 1.0, S4 2.0, …, S19 1.0)
+    vals = [np.nan, 0.5] + [2.0, 1.0] * 9
+    fa = pd.DataFrame({"sector": [f"s{i}" for i in range(20)], "sector_en": [f"S{i}" for i in range(20)],
+                       "coverage": ["not covered"] + ["covered"] * 19, "value_2025": vals, "flag_2025": ""})
+    fig = dl.plot_flagship_adoption(fa, 2025, 1.5)
+    ax = fig.axes[0]
+    # ascending from the bottom: the unmeasured sector below even 0.5 %, ties in the map's order
+    assert [t.get_text() for t in ax.get_yticklabels()] == (["S0", "S1"] + [f"S{i}" for i in range(3, 20, 2)]
+                                                             + [f"S{i}" for i in range(2, 20, 2)])
+    (avg,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert avg.get_xdata()[0] == 1.5 and avg.get_label() == "all activities, 1.5 %"
+    plt.close(fig)

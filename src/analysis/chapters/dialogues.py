@@ -992,8 +992,8 @@ def format_table(by_format: pd.DataFrame) -> pd.DataFrame:
         "Participants (sum)": [approx_label(v) for v in by_format["participants"]],
         "Band": [f"{fmt.num(lo, 0, thousands=True)}–{fmt.num(hi, 0, thousands=True)}"
                  for lo, hi in zip(by_format["participants_low"], by_format["participants_high"], strict=True)],
-        "Median per dialogue": [fmt.num(v, 1) for v in by_format["median"]],
-        "Smallest–largest": [f"{fmt.num(a, 0)}–{fmt.num(b, 0)}"
+        "Median per dialogue": [fmt.num(v, 1, thousands=True) for v in by_format["median"]],
+        "Smallest–largest": [f"{fmt.num(a, 0, thousands=True)}–{fmt.num(b, 0, thousands=True)}"
                              for a, b in zip(by_format["min"], by_format["max"], strict=True)],
     })
 
@@ -1081,21 +1081,25 @@ def plot_participants_by_sector(by_sector: pd.DataFrame, band: float):  # noqa: 
     colours, _ = _palette()
     s = by_sector.sort_values("participants", kind="mergesort")
     top = s.iloc[::-1].head(2)
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(8, 5))  # pragma: no mutate
     left = np.zeros(len(s))
     for f, label in FORMAT_LABELS.items():
         col = f"participants_{f}"
         if col in s and s[col].sum() > 0:
-            ax.barh(s["sector_en"], s[col], left=left, color=colours[f], label=label)
+            ax.barh(s["sector_en"], s[col], left=left, label=label,
+                    color=colours[f],  # pragma: no mutate
+            )
             left += s[col].to_numpy()
     ax.errorbar(s["participants"], s["sector_en"], xerr=[s["participants"] - s["participants_low"],
                                                          s["participants_high"] - s["participants"]],
-                fmt="none", ecolor="black", capsize=3, lw=1, label=f"±{fmt.num(100 * band, 0)} % band")
+                fmt="none", label=f"±{fmt.num(100 * band, 0)} % band",
+                ecolor="black", capsize=3, lw=1,  # pragma: no mutate
+    )
     ax.set_xlabel("participants (persons, as stated: 'about N')")
     ax.set_title(f"{top['sector_en'].iloc[0]} (≈ {fmt.num(top['participants'].iloc[0], 0, thousands=True)}) and "
                  f"{top['sector_en'].iloc[1]} (≈ {fmt.num(top['participants'].iloc[1], 0, thousands=True)}) drew "
                  "the most participants")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8)  # pragma: no mutate
     return fig
 
 
@@ -1113,12 +1117,17 @@ def plot_format(dialogues: pd.DataFrame, by_format: pd.DataFrame, ove: dict, ban
         x = i + rng.uniform(-0.15, 0.15, len(sub))
         ax.errorbar(x, sub["participants"], yerr=[sub["participants"] - sub["participants_low"],
                                                  sub["participants_high"] - sub["participants"]],
-                    fmt="o", color=colours[f], ecolor="grey", capsize=2, alpha=0.9)
-        ax.hlines(sub["participants"].median(), i - 0.3, i + 0.3, color="black", lw=2)
+                    fmt="o",
+                    color=colours[f], ecolor="grey", capsize=2, alpha=0.9,  # pragma: no mutate
+        )
+        ax.hlines(sub["participants"].median(), i - 0.3, i + 0.3,
+                  color="black", lw=2,  # pragma: no mutate
+        )
     ax.set_yscale("log")
     ax.set_xticks(range(len(by_format)), [f"{lbl}\n(n = {n})" for lbl, n in
                                           zip(by_format["format_en"], by_format["dialogues"], strict=True)],
-                  fontsize=8)
+                  fontsize=8,  # pragma: no mutate
+    )
     ax.set_ylabel("participants per dialogue (log scale)")
     ax.set_title(f"Open dialogues were about {fmt.num(ove['median_ratio'], 0)}× the size of expert-only ones "
                  f"(medians ≈ {fmt.num(ove['median_open'], 0)} vs ≈ {fmt.num(ove['median_experts'], 1)})")
@@ -1132,22 +1141,33 @@ def plot_timeline(dialogues: pd.DataFrame, tl: pd.DataFrame):  # noqa: ANN201
 
     colours, _ = _palette()
     order = list(dict.fromkeys(dialogues["sectors_en"]))
-    fig, ax = plt.subplots(figsize=(9, 5.5))
+    fig, ax = plt.subplots(figsize=(9, 5.5))  # pragma: no mutate
     for f, label in FORMAT_LABELS.items():
         sub = tl[tl["format"] == f]
         ax.scatter(sub["date"], [order.index(s) for s in sub["sectors_en"]], s=20 + sub["participants"] * 0.6,
-                   color=colours[f], alpha=0.8, label=label, edgecolor="white")
-    ax.axvline(ADOPTION_DATE, color="black", ls="--", lw=1)
-    ax.annotate(f"strategy adopted\n{ADOPTION_DATE.day} {ADOPTION_DATE:%b %Y}", (ADOPTION_DATE, 0), xytext=(-5, 0),
-                textcoords="offset points", ha="right", va="top", fontsize=8)
-    ax.set_yticks(range(len(order)), [s if len(s) < 45 else s[:42] + "…" for s in order], fontsize=8)
+                   label=label,
+                   color=colours[f], alpha=0.8, edgecolor="white",  # pragma: no mutate
+        )
+    ax.axvline(ADOPTION_DATE, ls="--",
+               color="black", lw=1,  # pragma: no mutate
+    )
+    ax.annotate(f"strategy adopted\n{ADOPTION_DATE.day} {ADOPTION_DATE:%b %Y}", (ADOPTION_DATE, 0),
+                xytext=(-5, 0), textcoords="offset points", ha="right", va="top", fontsize=8,  # pragma: no mutate
+    )
+    ax.set_yticks(range(len(order)), [s if len(s) < 45 else s[:42] + "…" for s in order],
+                  fontsize=8,  # pragma: no mutate
+    )
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set_title(f"The dialogues ran {tl['days_before'].max()} to {tl['days_before'].min()} days before the "
                  "strategy's adoption")
-    handles = [plt.Line2D([], [], marker="o", ls="", color=colours[f], markersize=7, label=lbl)
+    handles = [plt.Line2D([], [], marker="o", ls="", label=lbl,
+                          color=colours[f], markersize=7,  # pragma: no mutate
+                          )
                for f, lbl in FORMAT_LABELS.items() if f in set(tl["format"])]
-    ax.legend(handles=handles, fontsize=7, loc="lower left", title="marker area ∝ participants", title_fontsize=7)
+    ax.legend(handles=handles, title="marker area ∝ participants",
+              fontsize=7, loc="lower left", title_fontsize=7,  # pragma: no mutate
+    )
     return fig
 
 
@@ -1162,16 +1182,20 @@ def plot_actions_by_area(by_area: pd.DataFrame):  # noqa: ANN201
     labels = [a if len(a) < 50 else a[:47] + "…" for a in plot["area_en"]]
     ax.barh(labels, plot["flagship"], color=kinds["flagship"], label="flagship")
     ax.barh(labels, plot["other"], left=plot["flagship"], color=kinds["other"], label="other", hatch="//",
-            edgecolor="white")
+            edgecolor="white",  # pragma: no mutate
+    )
     n_cross = int((~by_area["sectoral"]).sum())
-    ax.axhline(n_cross - 0.5, color="grey", lw=0.8, ls=":")
-    ax.text(plot["total"].max(), n_cross - 0.4, "sector areas ↑  cross-cutting ↓", ha="right", fontsize=7,
-            color="grey")
-    ax.tick_params(axis="y", labelsize=8)
+    ax.axhline(n_cross - 0.5, ls=":",
+               color="grey", lw=0.8,  # pragma: no mutate
+    )
+    ax.text(plot["total"].max(), n_cross - 0.4, "sector areas ↑  cross-cutting ↓",
+            ha="right", fontsize=7, color="grey",  # pragma: no mutate
+    )
+    ax.tick_params(axis="y", labelsize=8)  # pragma: no mutate
     ax.set_xlabel("actions (count)")
     ax.set_title(f"{top['area_en']} has the most actions ({top['total']}); {int(by_area['flagship'].sum())} of "
                  f"{int(by_area['total'].sum())} are flagships")
-    ax.legend(loc="lower right")
+    ax.legend(loc="lower right")  # pragma: no mutate
     return fig
 
 
@@ -1184,30 +1208,38 @@ def plot_deadlines(actions: pd.DataFrame):  # noqa: ANN201
     dq = dq[dq["order"] >= dq.loc[dq["actions"] > 0, "order"].min()]
     periods = dq.drop_duplicates("period")[["period", "order"]].reset_index(drop=True)
     by_year = actions.groupby("deadline_year").size()
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(9, 4.5))  # pragma: no mutate
     bottom = np.zeros(len(periods))
     for kind in ("flagship", "other"):
         for oe in (False, True):
             vals = (dq[(dq["kind"] == kind) & (dq["open_ended"] == oe)].set_index("period")["actions"]
                     .reindex(periods["period"]).to_numpy())
-            ax.bar(range(len(periods)), vals, bottom=bottom, color=kinds[kind], alpha=0.55 if oe else 1,
-                   hatch="///" if oe else None, edgecolor="white",
-                   label=f"{kind}, from this date onwards (open-ended) →" if oe else f"{kind}, by this date")
+            ax.bar(range(len(periods)), vals, bottom=bottom, hatch="///" if oe else None,
+                   label=f"{kind}, from this date onwards (open-ended) →" if oe else f"{kind}, by this date",
+                   color=kinds[kind], alpha=0.55 if oe else 1, edgecolor="white",  # pragma: no mutate
+            )
             bottom += vals
     for i, p in enumerate(periods["period"]):
         if int(dq[(dq["period"] == p) & dq["open_ended"]]["actions"].sum()):
-            ax.annotate("→", (i, bottom[i]), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=11)
+            ax.annotate("→", (i, bottom[i]),
+                        xytext=(0, 2), textcoords="offset points", ha="center", fontsize=11,  # pragma: no mutate
+            )
     adopt_q = f"Q{(ADOPTION_DATE.month - 1) // 3 + 1} {ADOPTION_DATE.year}"
     if adopt_q in set(periods["period"]):
         pos = periods.index[periods["period"] == adopt_q][0]
-        ax.axvline(pos - 0.5, color="black", ls="--", lw=1)
-        ax.text(pos - 0.55, 0.9 * bottom.max(), f"adoption\n{ADOPTION_DATE.day} {ADOPTION_DATE:%b %Y}", fontsize=7,
-                va="top", ha="right")
-    ax.set_xticks(range(len(periods)), periods["period"], rotation=45, ha="right", fontsize=8)
+        ax.axvline(pos - 0.5, ls="--",
+                   color="black", lw=1,  # pragma: no mutate
+        )
+        ax.text(pos - 0.55, 0.9 * bottom.max(), f"adoption\n{ADOPTION_DATE.day} {ADOPTION_DATE:%b %Y}",
+                fontsize=7, va="top", ha="right",  # pragma: no mutate
+        )
+    ax.set_xticks(range(len(periods)), periods["period"],
+                  rotation=45, ha="right", fontsize=8,  # pragma: no mutate
+    )
     ax.set_ylabel("actions (count)")
     ax.set_title(f"Most target dates fall in {by_year.idxmax()} ({by_year.max()} of {len(actions)}); "
                  f"{int(actions['open_ended'].sum())} are open-ended")
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="upper right")  # pragma: no mutate
     return fig, dq
 
 
@@ -1220,25 +1252,34 @@ def plot_flagship_adoption(fa: pd.DataFrame, year: int, average: float):  # noqa
     col = f"value_{year}"
     prev = f"value_{year - 1}"
     s = fa.assign(_v=fa[col].fillna(-1)).sort_values("_v", kind="mergesort")
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(8, 5))  # pragma: no mutate
     y = np.arange(len(s))
     vals = s[col].fillna(0).to_numpy()
     hatches = ["//" if c == "partly covered" else "" for c in s["coverage"]]
-    ax.barh(y, vals, color=PALETTE[0], hatch=hatches, edgecolor="white", label=f"{year}")
+    ax.barh(y, vals, hatch=hatches, label=f"{year}",
+            color=PALETTE[0], edgecolor="white",  # pragma: no mutate
+    )
     if prev in s:
-        ax.scatter(s[prev], y, facecolor="white", edgecolor=PALETTE[1], zorder=3, label=f"{year - 1}")
+        ax.scatter(s[prev], y, label=f"{year - 1}",
+                   facecolor="white", edgecolor=PALETTE[1], zorder=3,  # pragma: no mutate
+        )
     for yi, v, f in zip(y, s[col], s[f"flag_{year}"], strict=True):
         ax.text((0 if np.isnan(v) else v) + 0.8, yi, "not measured" if np.isnan(v) else value_text(v, f),
-                va="center", fontsize=7, color="grey" if np.isnan(v) else "black",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+                va="center", fontsize=7, color="grey" if np.isnan(v) else "black",  # pragma: no mutate
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},  # pragma: no mutate
+                )
     if not np.isnan(average):
-        ax.axvline(average, color="black", ls="--", lw=1, label=f"all activities, {fmt.num(average)} %")
-    ax.set_yticks(y, s["sector_en"], fontsize=8)
+        ax.axvline(average, ls="--", label=f"all activities, {fmt.num(average)} %",
+                   color="black", lw=1,  # pragma: no mutate
+        )
+    ax.set_yticks(y, s["sector_en"],
+                  fontsize=8,  # pragma: no mutate
+    )
     ax.set_xlabel(f"enterprises using AI, {year} (% of enterprises with 10+ employees, EU27)")
     have = fa[fa[col].notna()]
     ax.set_title(f"AI use ranges from {fmt.num(have[col].min())} % to {fmt.num(have[col].max())} % across the "
                  f"{len(have)} measurable sectors" if len(have) else f"No sector measured in {year}")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="lower right")  # pragma: no mutate
     return fig
 
 
@@ -1247,12 +1288,16 @@ def plot_scatter(ax, table: pd.DataFrame, x: str, y: str, band: float | None = N
     if x == "participants" and band is not None:
         ax.errorbar(table[x], table[y], xerr=[table[x] - table["participants_low"],
                                               table["participants_high"] - table[x]],
-                    fmt="o", color=PALETTE[0], ecolor="grey", capsize=2)
+                    fmt="o",
+                    color=PALETTE[0], ecolor="grey", capsize=2,  # pragma: no mutate
+        )
     else:
-        ax.scatter(table[x], table[y], color=PALETTE[0])
+        ax.scatter(table[x], table[y],
+                   color=PALETTE[0],  # pragma: no mutate
+        )
     if x == "participants":
         ax.set_xscale("log")
-    ax.margins(x=0.45, y=0.1)
+    ax.margins(x=0.45, y=0.1)  # pragma: no mutate
     label_points(ax, table[x], table[y], [f"{a.split(',')[0]}" for a in table["sectors_en"]])
     ax.set_xlabel({"participants": "dialogue participants (about N; log scale)",
                    "actions": "Annex 3 actions (count)"}[x])
