@@ -629,3 +629,216 @@ def test_figure_barriers_meta_hatching_and_title(agg: None) -> None:
     assert ax.get_yticklabels()[0].get_text() == "lack of relevant expertise"
     assert ad.figure_barriers(f, res, "")[2]["notes"].startswith("Not published for Belgium")
     plt.close("all")
+
+
+# ------------------------------------------------------------------------------------------------ figures: values
+def _trend_series() -> pd.DataFrame:
+    """SMEs in 2021, 2023-2025 (2023 flagged u); large with no value in 2021, 2024 flagged b."""
+    return pd.DataFrame({"size_class": ["10-249"] * 4 + ["GE250"] * 4,
+                         "year": [2021, 2023, 2024, 2025] * 2,
+                         "value": [5.0, 7.0, 8.0, 12.0, NAN, 30.0, 35.0, 40.0],
+                         "flag": ["", "u", "", "", "", "", "b", ""]})
+
+
+def _span_x(patch) -> list[float]:  # noqa: ANN001
+    xs = patch.get_patch_transform().transform(patch.get_path().vertices)[:, 0]
+    return [float(xs.min()), float(xs.max())]
+
+
+def test_draw_trend_lines_styles_circles_and_marks(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis.core import figures
+
+    fig, ax = plt.subplots()
+    ad.draw_trend(ax, _trend_series(), highlight=("GE250",))
+    lines = ax.lines[:-1]
+    assert [list(ln.get_xdata()) for ln in lines] == [[2021], [2023, 2024], [2024, 2025], [2023, 2024], [2024, 2025]]
+    assert [list(ln.get_ydata()) for ln in lines] == [[5.0], [7.0, 8.0], [8.0, 12.0], [30.0, 35.0], [35.0, 40.0]]
+    assert [ln.get_linestyle() for ln in lines] == ["-", "-", "--", "-", "--"]
+    assert [ln.get_color() for ln in lines] == [figures.PALETTE[0]] * 3 + [figures.PALETTE[1]] * 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["SMEs (10-249)", "large (250+)"]
+    assert [c.get_offsets().tolist() for c in ax.collections] == [[[2023.0, 7.0]], [[2024.0, 35.0]]]
+    assert list(ax.lines[-1].get_xdata()) == [2024.5, 2024.5]
+    assert _span_x(ax.patches[0]) == pytest.approx([2021.6, 2022.4])
+    assert [t.get_text() for t in ax.texts] == ["no AI module\nin 2022", "2025: new item\n(pictures, video,\nsound)"]
+    assert ax.texts[0].get_position()[0] == 2022
+    assert list(ax.get_xticks()) == [2021, 2023, 2024, 2025]
+    plt.close(fig)
+
+
+def test_colours_of_geo_reference_aggregates_members_and_others() -> None:
+    from analysis.core import figures
+
+    p = figures.PALETTE
+    got = ad._colours(pd.Series(["BE", "EU27_2020", "EA", "AT", "NO", "BE"]), "BE", "EU27_2020")
+    assert got == [p[1], p[3], p[2], p[0], "#b0b0b0", p[1]]
+    assert ad._colours(pd.Series(["EU27_2020", "AT"]), "AT", "FR") == [p[2], p[1]]
+
+
+def _share_frame() -> pd.DataFrame:
+    return rows((T, "10-49", "BE", 2024, 10.0, ""), (T, "50-249", "BE", 2024, NAN, ""),
+                (T, "10-249", "BE", 2024, 12.0, "u"), (T, "GE250", "BE", 2024, 40.0, ""),
+                (T, "GE10", "BE", 2024, 13.0, ""), (T, "GE10", "BE", 2023, 99.0, ""),
+                (T, "GE10", "AT", 2024, 99.0, ""))
+
+
+def test_figure_share_by_size_bars_labels_hatching_and_meta(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis.core import figures
+
+    f = _share_frame()
+    gaps = ad.size_gap(f, "10-249", "GE250", T, 2024)
+    fig, d, meta = ad.figure_share_by_size(f, gaps, "BE", 2024, T, ("10-249", "GE250"))
+    assert d["size_class"].tolist() == ["10-49", "50-249", "10-249", "GE250", "GE10"]
+    assert d.columns.tolist()[:2] == ["size_class", "size"] and d.index.tolist() == [0, 1, 2, 3, 4]
+    ax = fig.axes[0]
+    bars = ax.containers[0]
+    assert [b.get_width() for b in bars] == [10.0, 0.0, 12.0, 40.0, 13.0]
+    assert [b.get_hatch() for b in bars] == [None, None, "//", None, None]
+    p = figures.PALETTE
+    assert [matplotlib_hex(b.get_facecolor()) for b in bars] == [p[0], p[0], p[1], p[1], p[0]]
+    assert [t.get_text() for t in ax.texts] == ["10.0 %", "not available", "12.0 % (u)", "40.0 %", "13.0 %"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["small (10-49)", "medium (50-249)", "SMEs (10-249)",
+                                                           "large (250+)", "all (10+)"]
+    assert ax.yaxis_inverted()
+    assert ax.get_xlabel() == "% of enterprises using any AI technology"
+    assert ax.get_title().replace("\n", " ") == ("Belgium, 2024: 40 % of large enterprises use any AI technology, "
+                                                 "3.3 times the SME share")
+    assert meta["name"] == "share-by-size" and meta["source"] == ad.SOURCE
+    assert meta["unit"] == "% of enterprises of the size class"
+    assert meta["notes"] == ("E_AI_TANY, unit PC_ENT. Highlighted: the two classes compared. Flagged values "
+                             "(hatched): u = low reliability (10-249).")
+    assert meta["alt"] == ("Bar chart: share of enterprises using any AI technology by size class, Belgium, 2024. "
+                           "small (10-49) 10.0 %; medium (50-249) not available; SMEs (10-249) 12.0 % (u); "
+                           "large (250+) 40.0 %; all (10+) 13.0 %.")
+    plt.close(fig)
+
+
+def matplotlib_hex(rgba) -> str:  # noqa: ANN001
+    from matplotlib.colors import to_hex
+
+    return to_hex(rgba)
+
+
+def test_figure_trend_labels_title_and_meta(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    s = _trend_series()
+    fig, data, meta = ad.figure_trend(s, "BE", T, "10-249", "GE250")
+    assert data is s
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "% of enterprises using any AI technology"
+    # the break flagged in 2024 leaves one year before 2025: the first sentence, without its full stop
+    assert ax.get_title().replace("\n", " ") == ("Belgium has fewer than two comparable survey years before 2025 for "
+                                                 "any AI technology (Eurostat flags a break in series in 2024)")
+    assert [ln.get_linewidth() for ln in ax.lines[:5]] == [2.2] * 5
+    assert meta["name"] == "trend-by-size" and meta["source"] == ad.SOURCE
+    assert meta["unit"] == "% of enterprises of the size class"
+    assert meta["notes"].startswith("No AI module in 2022 (no line drawn across it). Dashed: the 2025 questionnaire")
+    assert meta["notes"].endswith("not strictly comparable with 2024. Circled: Flagged values : b = break in time "
+                                  "series (GE250); u = low reliability (10-249).")
+    assert meta["alt"].startswith("Line chart: share of enterprises using any AI technology by size class and year, "
+                                  "Belgium (%). SMEs (10-249): 2021 5.0, 2023 7.0, 2024 8.0, 2025 12.0; large "
+                                  "(250+): 2021 n/a, 2023 30.0")
+    plt.close(fig)
+
+
+def test_figure_target_line_text_limits_and_meta(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    path = pd.DataFrame({"size_class": ["GE10", "GE10", "10-249"], "year": [2023, 2024, 2024],
+                         "value": [8.0, 13.5, 12.0], "flag": ["", "", ""]})
+    fig, data, meta = ad.figure_target(path, "EU27_2020")
+    assert data is path
+    ax = fig.axes[0]
+    assert list(ax.lines[-1].get_ydata()) == [75.0, 75.0]
+    assert ax.texts[-1].get_text() == "75 %: Digital Decade target for cloud, big data and/or AI (not AI alone)"
+    assert ax.texts[-1].get_position() == (2023.0, 73.0)
+    assert ax.get_ylim() == (0.0, 80.0)
+    assert ax.get_ylabel() == "% of enterprises using AI"
+    assert ax.get_title().replace("\n", " ").startswith("EU27: 13.5 % of enterprises used AI in 2024")
+    assert [ln.get_linewidth() for ln in ax.lines[:2]] == [1.2, 1.2]
+    assert meta["name"] == "target-2030" and meta["source"] == ad.SOURCE and meta["unit"] == "% of enterprises"
+    assert meta["notes"].startswith("E_AI_TANY (AI alone), all enterprises (GE10) and SMEs (10-249). The 75 % line")
+    assert meta["notes"].endswith("its attainment. Dashed: the 2025 questionnaire change.")
+    assert meta["alt"] == ("Line chart: share of enterprises using AI, EU27, against a 75 % line (%). all (10+): 2023 "
+                           "8.0, 2024 13.5; SMEs (10-249): 2024 12.0.")
+    plt.close(fig)
+    fig, _, _ = ad.figure_target(path.iloc[0:0], "EU27_2020")
+    assert fig.axes[0].texts[-1].get_position()[0] == 2021
+    plt.close(fig)
+
+
+def _gaps_frame() -> pd.DataFrame:
+    return pd.DataFrame({"geo": ["AT", "BE", "EU27_2020", "FR", "NO"],
+                         "small": [10.0, 20.0, 15.0, NAN, 5.0], "large": [30.0, 60.0, 40.0, 50.0, 15.0],
+                         "gap_pp": [20.0, 40.0, 25.0, NAN, 10.0], "ratio": [3.0, 3.0, 40 / 15, NAN, 3.0],
+                         "flags": ["", "u", "", "", "b"],
+                         "odds_ratio": [27 / 7, 6.0, 34 / 9, NAN, 57 / 17]})
+
+
+def test_figure_gap_by_country_bars_from_zero_and_one_and_meta(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis.core import figures
+
+    fig, ranked, meta = ad.figure_gap_by_country(_gaps_frame(), "AT", "EU27_2020", 2024, T, "10-249", "GE250")
+    assert ranked["geo"].tolist() == ["BE", "AT", "NO", "EU27_2020"]
+    a0, a1 = fig.axes
+    # bottom to top: EU27 (unranked), Norway, Austria, Belgium
+    assert [b.get_width() for b in a0.containers[0]] == pytest.approx([25.0, 10.0, 20.0, 40.0])
+    assert [b.get_x() for b in a0.containers[0]] == [0.0] * 4
+    assert [b.get_width() for b in a1.containers[0]] == pytest.approx([34 / 9 - 1, 57 / 17 - 1, 27 / 7 - 1, 5.0])
+    assert [b.get_x() for b in a1.containers[0]] == [1.0] * 4
+    assert [b.get_hatch() for b in a0.containers[0]] == [None, "//", None, "//"]
+    p = figures.PALETTE
+    assert [matplotlib_hex(b.get_facecolor()) for b in a0.containers[0]] == [p[3], "#b0b0b0", p[1], p[0]]
+    assert [t.get_text() for t in a0.get_yticklabels()] == ["EU27", "Norway (b)", "Austria", "Belgium (u)"]
+    assert list(a0.lines[0].get_xdata()) == [0.0, 0.0] and list(a1.lines[0].get_xdata()) == [1.0, 1.0]
+    assert a0.get_xlabel() == "gap, percentage points (large − SMEs)"
+    assert a1.get_xlabel() == "odds ratio large / SMEs (1 = the same odds)"
+    assert a0.get_title().replace("\n", " ") == ("2024: large enterprises' lead in any AI technology ranges from 20 pp "
+                                                 "(Austria) to 40 pp (Belgium)")
+    assert meta["name"] == "gap-by-country" and meta["unit"] == "percentage points; odds ratio"
+    assert meta["source"] == ad.SOURCE
+    assert meta["notes"] == (f"E_AI_TANY, GE250 vs 10-249. {ad.COLOUR_NOTE} Flagged values (hatched): b = break in "
+                             "time series (NO); u = low reliability (BE). No gap (a value missing or confidential): "
+                             "France.")
+    assert meta["alt"] == ("Bar chart: gap in percentage points between large enterprises and SMEs by country, 2024. "
+                           "Belgium 40.0 pp (u); Austria 20.0 pp; Norway 10.0 pp (b); EU27 25.0 pp.")
+    plt.close(fig)
+    fig, _, meta = ad.figure_gap_by_country(_gaps_frame().iloc[:3], "AT", "EU27_2020", 2024, T, "10-249", "GE250")
+    assert meta["notes"].endswith("u = low reliability (BE).")
+    plt.close(fig)
+
+
+def test_figure_gap_change_bars_hatching_and_meta(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    change = pd.DataFrame({"geo": ["AT", "BE", "EU27_2020", "FR", "DE"],
+                           "change_pp": [2.0, -1.0, 0.5, NAN, 2.0],
+                           "change_log_or": [0.1, -0.2, 0.05, NAN, -0.01],
+                           "comparable": [True, False, True, True, True]})
+    fig, plot, meta = ad.figure_gap_change(change, "BE", "EU27_2020", 2023, 2024, T)
+    assert plot["geo"].tolist() == ["BE", "EU27_2020", "AT", "DE"] and plot.index.tolist() == [0, 1, 2, 3]
+    assert plot["flags"].tolist() == ["b", "", "", ""]
+    assert plot["name"].tolist() == ["Belgium", "EU27", "Austria", "Germany"]
+    a0, a1 = fig.axes
+    assert [b.get_width() for b in a0.containers[0]] == [-1.0, 0.5, 2.0, 2.0]
+    assert [b.get_width() for b in a1.containers[0]] == [-0.2, 0.05, 0.1, -0.01]
+    assert [b.get_x() for b in a1.containers[0]] == [0.0] * 4
+    assert [b.get_hatch() for b in a1.containers[0]] == ["//", None, None, None]
+    assert a0.get_xlabel() == "change of the gap, percentage points"
+    assert a1.get_xlabel() == "change of the log odds ratio"
+    assert a0.get_title().replace("\n", " ") == ("2023–2024, like for like: the gap in points widened in 2 of 2 member "
+                                                 "states; the odds ratio fell in 1")
+    assert meta["name"] == "gap-change" and meta["unit"] == "percentage points; log odds ratio"
+    assert meta["source"] == ad.SOURCE
+    assert meta["notes"] == (f"E_AI_TANY, 2023 to 2024: no questionnaire change between the two years. "
+                             f"{ad.COLOUR_NOTE} Hatched: a Eurostat break in series between them, not counted in the "
+                             "text (Belgium).")
+    assert meta["alt"] == ("Bar chart: change of the gap in percentage points, 2023 to 2024. Belgium -1.0 pp (b); "
+                           "EU27 0.5 pp; Austria 2.0 pp; Germany 2.0 pp.")
+    plt.close(fig)
