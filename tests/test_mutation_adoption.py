@@ -842,3 +842,47 @@ def test_figure_gap_change_bars_hatching_and_meta(agg: None) -> None:
     assert meta["alt"] == ("Bar chart: change of the gap in percentage points, 2023 to 2024. Belgium -1.0 pp (b); "
                            "EU27 0.5 pp; Austria 2.0 pp; Germany 2.0 pp.")
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------------ computations
+def test_odds_ratio_edges_types_and_index() -> None:
+    assert ad.odds_ratio(10.0, 50.0) == pytest.approx(1 / 9)          # below 1 is kept: (10/90) / (50/50)
+    assert ad.odds_ratio(50, 20) == 4.0 and isinstance(ad.odds_ratio(50, 20), float)   # ints: (50/50) / (20/80)
+    for large, small in ((0.0, 20.0), (20.0, 100.0), (20.0, 0.0), (100.0, 100.0), (20.0, NAN)):
+        assert math.isnan(ad.odds_ratio(large, small))
+    s = ad.odds_ratio(pd.Series([75.0, 0.0], index=[5, 7]), 50.0)
+    assert s.index.tolist() == [5, 7] and s.dtype == "float64"
+    assert s.iloc[0] == 3.0 and math.isnan(s.iloc[1])
+    t = ad.odds_ratio(50.0, pd.Series([20.0, 50.0], index=["a", "b"]))
+    assert isinstance(t, pd.Series) and t.index.tolist() == ["a", "b"] and t.tolist() == [4.0, 1.0]
+    assert t.dtype == "float64"
+
+
+def test_size_gap_columns_filters_flags_and_zero_share() -> None:
+    f = rows((T, "10-249", "BE", 2024, 20.0, "u"), (T, "GE250", "BE", 2024, 60.0, ""),
+             (T, "10-249", "AT", 2024, 0.0, ""), (T, "GE250", "AT", 2024, 30.0, "b"),
+             (T, "10-249", "CZ", 2024, 10.0, ""),                       # no large value: NaN gap
+             (T, "GE250", "DK", 2024, 50.0, "e"),                       # no small value
+             (T, "10-249", "BE", 2023, 1.0, ""), (T, "GE250", "BE", 2023, 2.0, ""),
+             (T, "GE10", "BE", 2024, 30.0, ""),
+             ("E_AI_TML", "10-249", "BE", 2024, 3.0, ""), ("E_AI_TML", "GE250", "BE", 2024, 9.0, ""),
+             (T, "10-249", "BE", 2024, 7.0, "", "PC_ENT_AI_EC"), (T, "GE250", "BE", 2024, 8.0, "", "PC_ENT_AI_EC"))
+    g = ad.size_gap(f, "10-249", "GE250", T, 2024)
+    assert g.columns.tolist() == ["geo", "small", "large", "gap_pp", "ratio", "flag_small", "flag_large", "flags",
+                                  "odds_ratio", "log_odds_ratio"]
+    assert g["geo"].tolist() == ["AT", "BE", "CZ", "DK"] and g.index.tolist() == [0, 1, 2, 3]
+    assert g["small"].tolist()[:3] == [0.0, 20.0, 10.0] and math.isnan(g["small"].iloc[3])
+    assert g["large"].tolist()[0:2] == [30.0, 60.0] and math.isnan(g["large"].iloc[2]) and g["large"].iloc[3] == 50.0
+    assert g["gap_pp"].tolist()[:2] == [30.0, 40.0] and g["gap_pp"].iloc[2:].isna().all()
+    assert math.isnan(g["ratio"].iloc[0]) and g["ratio"].iloc[1] == 3.0 and g["ratio"].iloc[2:].isna().all()
+    assert g["flag_small"].tolist() == ["", "u", "", ""] and g["flag_large"].tolist() == ["b", "", "", "e"]
+    assert g["flags"].tolist() == ["b", "u", "", "e"]
+    assert math.isnan(g["odds_ratio"].iloc[0]) and g["odds_ratio"].iloc[1] == pytest.approx(6.0)  # (60/40)/(20/80)
+    assert g["log_odds_ratio"].iloc[1] == pytest.approx(math.log(6.0))
+    assert g["small"].dtype == "float64" and g["large"].dtype == "float64"
+    only = ad.size_gap(f, "10-249", "GE250", T, 2024, geos=["BE", "CZ"])
+    assert only["geo"].tolist() == ["BE", "CZ"]
+    assert ad.size_gap(f, "10-249", "GE250", T, 2024, unit="PC_ENT_AI_EC")["gap_pp"].tolist() == [1.0]
+    assert ad.size_gap(f, "10-249", "GE250", T, 2023)["gap_pp"].tolist() == [1.0]
+    empty = ad.size_gap(f.iloc[0:0], "10-249", "GE250", T, 2024)
+    assert empty.empty and empty.columns.tolist()[:3] == ["geo", "small", "large"]
