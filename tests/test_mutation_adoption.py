@@ -886,3 +886,101 @@ def test_size_gap_columns_filters_flags_and_zero_share() -> None:
     assert ad.size_gap(f, "10-249", "GE250", T, 2023)["gap_pp"].tolist() == [1.0]
     empty = ad.size_gap(f.iloc[0:0], "10-249", "GE250", T, 2024)
     assert empty.empty and empty.columns.tolist()[:3] == ["geo", "small", "large"]
+
+
+# ------------------------------------------------------------------------------------------------ panel sentences
+def _sl(b: tuple, w: tuple, w0: tuple) -> pd.DataFrame:
+    """Slopes by (design, sample): each of between / within (all years) / within (2023–2024) given as
+    (slope, ci_low, ci_high); SE, p and countries differ by row so that a row mix-up shows."""
+    extra = {("between", "all years"): (0.0549, 0.04, 4, 2), ("within", "all years"): (0.2, 0.0004, 9, 3),
+             ("within", "2023–2024"): (0.3, 0.5, 6, 4)}
+    given = {("between", "all years"): b, ("within", "all years"): w, ("within", "2023–2024"): w0}
+    out = []
+    for sample in ("all years", "2023–2024"):
+        for design in ("pooled", "between", "within"):
+            slope, lo, hi = given.get((design, sample), (9.0, 8.0, 10.0))
+            se, p, n, g = extra.get((design, sample), (1.0, 0.9, 1, 1))
+            out.append({"design": design, "label": ad.DESIGN_LABELS[design], "sample": sample, "slope": slope,
+                        "se": se, "p_value": p, "ci_low": lo, "ci_high": hi, "nobs": n, "clusters": g})
+    return pd.DataFrame(out)
+
+
+B = "(+0.95 pp per point (SE 0.05, p = 0.040, 2 countries), on country means). "
+W = "(+0.10 pp per point (SE 0.20, p < 0.001, 3 countries))"
+W0 = "\u22120.13 pp per point (SE 0.30, p = 0.500, 4 countries)"
+END = " (Clear = the 95 % confidence interval excludes zero; standard errors clustered by country.)"
+
+
+def test_panel_sentence_between_only() -> None:
+    s = _sl((0.95, 0.5, 1.4), (0.1, -0.2, 0.4), (-0.125, -0.3, 0.05))
+    assert ad.panel_sentence(s) == (
+        "Between countries: where a larger share of enterprises uses AI, the gap in points is wider " + B
+        + "Within countries (country and year effects), the data show no clear link between a country's adoption "
+        "and its gap " + W + "; without the 2025 questionnaire break (2023–2024) the within slope is " + W0
+        + ", not clearly different from zero. The relation is a difference between countries; the data do not show "
+        "that a country's gap changes this way as its own adoption rises." + END)
+
+
+def test_panel_sentence_all_positive_all_negative_and_mixed() -> None:
+    s = _sl((0.95, 0.5, 1.4), (0.1, 0.05, 0.4), (-0.125, 0.01, 0.3))
+    assert ad.panel_sentence(s) == (
+        "Between countries: where a larger share of enterprises uses AI, the gap in points is wider " + B
+        + "Within countries (country and year effects), in the years a country's adoption was higher its gap was "
+        "wider " + W + "; without the 2025 questionnaire break (2023–2024) the within slope is " + W0
+        + ", clearly positive. The relation holds between countries and within them, with and without the break "
+        "year." + END)
+    s = _sl((0.95, -1.4, -0.5), (0.1, -0.4, -0.05), (-0.125, -0.3, -0.01))
+    text = ad.panel_sentence(s)
+    assert text.startswith("Between countries: where a larger share of enterprises uses AI, the gap in points is "
+                           "narrower (")
+    assert "Within countries (country and year effects), in the years a country's adoption was higher its gap was " \
+           "narrower (" in text
+    assert text.endswith(", clearly negative. The relation holds between countries and within them, with and "
+                         "without the break year." + END)
+    s = _sl((0.95, 0.5, 1.4), (0.1, 0.05, 0.4), (-0.125, -0.3, 0.0))      # an interval ending on zero: not clear
+    text = ad.panel_sentence(s)
+    assert ", not clearly different from zero. The relation is a difference between countries" in text
+    s = _sl((0.95, 0.0, 1.4), (0.1, 0.05, 0.4), (-0.125, 0.01, 0.3))       # between interval starting on zero
+    text = ad.panel_sentence(s)
+    assert text.startswith("Between countries: the gap in points shows no clear relation to the share of enterprises "
+                           "using AI (")
+    assert text.endswith(", clearly positive." + END)
+
+
+def test_panel_sentence_without_within_estimates() -> None:
+    s = _sl((0.95, 0.5, 1.4), (NAN, NAN, NAN), (NAN, NAN, NAN))
+    assert ad.panel_sentence(s) == (
+        "Between countries: where a larger share of enterprises uses AI, the gap in points is wider " + B
+        + "Within countries the slope cannot be estimated: there is one survey year per country. The relation is a "
+        "difference between countries; the data do not show that a country's gap changes this way as its own "
+        "adoption rises." + END)
+    s = _sl((0.95, 0.5, 1.4), (0.1, 0.05, 0.4), (NAN, NAN, NAN))
+    assert ad.panel_sentence(s).endswith(
+        W + "; there are not enough years before the 2025 questionnaire break to fit it without the break. The "
+        "relation is a difference between countries; the data do not show that a country's gap changes this way as "
+        "its own adoption rises." + END)
+    s = _sl((NAN, NAN, NAN), (NAN, NAN, NAN), (NAN, NAN, NAN))
+    assert ad.panel_sentence(s).startswith("Between countries: the gap in points shows no clear relation to the share "
+                                           "of enterprises using AI (not estimable: 4 country-years, on country means)")
+
+
+def test_clear_on_the_boundaries() -> None:
+    def r(lo: float, hi: float) -> pd.Series:
+        return pd.Series({"ci_low": lo, "ci_high": hi})
+
+    assert [ad._clear(r(*x)) for x in ((0.0, 1.0), (0.01, 1.0), (-1.0, 0.0), (-1.0, -0.01), (-1.0, 1.0))] == \
+           [0, 1, 0, -1, 0]
+    assert ad._clear(r(NAN, -1.0)) == 0 and ad._clear(r(1.0, NAN)) == 0
+
+
+def test_slopes_table_exact() -> None:
+    s = pd.DataFrame({"label": ["a", "b"], "sample": ["all years", "2023–2024"], "slope": [0.0005, NAN],
+                      "se": [0.12345, NAN], "p_value": [0.04, NAN], "ci_low": [-0.0015, NAN],
+                      "ci_high": [1.2345, NAN], "nobs": [12.0, 3.0], "clusters": [4.0, 3.0]})
+    t = ad.slopes_table(s)
+    assert t.columns.tolist() == ["Design", "Sample", "Slope (pp per point)", "Clustered SE", "p-value", "95 % CI",
+                                  "Observations", "Countries"]
+    assert t.to_dict("list") == {
+        "Design": ["a", "b"], "Sample": ["all years", "2023–2024"], "Slope (pp per point)": ["0.001", "n/a"],
+        "Clustered SE": ["0.123", "n/a"], "p-value": ["0.040", "n/a"], "95 % CI": ["-0.002 to 1.235", "n/a"],
+        "Observations": ["12", "3"], "Countries": ["4", "3"]}
