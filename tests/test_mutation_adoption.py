@@ -984,3 +984,79 @@ def test_slopes_table_exact() -> None:
         "Design": ["a", "b"], "Sample": ["all years", "2023–2024"], "Slope (pp per point)": ["0.001", "n/a"],
         "Clustered SE": ["0.123", "n/a"], "p-value": ["0.040", "n/a"], "95 % CI": ["-0.002 to 1.235", "n/a"],
         "Observations": ["12", "3"], "Countries": ["4", "3"]}
+
+
+# ------------------------------------------------------------------------------------------------ closing sentences
+def _change(**eu: object) -> pd.DataFrame:
+    """A gap_change table: the EU27 (overridable), AT widened by 0.05 (shown as 0.1), BE moved by −0.04 (shown as
+    0.0), DE narrowed by 0.05, FR without a change, IT with its own break, NO not a member state."""
+    base = {"geo": "EU27_2020", "gap_from": 20.0, "gap_to": 20.05, "change_pp": 0.05, "ratio_from": 3.0,
+            "ratio_to": 2.5, "change_ratio": -0.5, "or_from": 4.0, "or_to": 3.5, "change_log_or": -0.05,
+            "break": "", "comparable": True}
+    base.update(eu)
+    out = [base]
+    for g, cpp, clo, comp in (("AT", 0.05, 0.004, True), ("BE", -0.04, -0.005, True), ("DE", -0.05, NAN, True),
+                              ("FR", NAN, NAN, True), ("IT", 3.0, -1.0, False), ("NO", 5.0, -1.0, True)):
+        out.append({"geo": g, "gap_from": 10.0, "gap_to": 10.0 + (0 if math.isnan(cpp) else cpp), "change_pp": cpp,
+                    "ratio_from": 2.0, "ratio_to": 2.0, "change_ratio": 0.0, "or_from": 2.0, "or_to": 2.0,
+                    "change_log_or": clo, "break": "" if comp else "Eurostat break in series (b) in 2024",
+                    "comparable": comp})
+    return pd.DataFrame(out)
+
+
+COUNTS = (" Among the 3 member states with both years, the gap in points widened in 1 and narrowed in 1; the odds "
+          "ratio fell in 1 of 2. Not counted, because Eurostat flags a break in their series between the two years: "
+          "Italy.")
+
+
+def test_closing_sentence_like_for_like_exact() -> None:
+    assert ad.closing_sentence(_change(), 2023, 2024) == (
+        "Like for like, between 2023 and 2024 (no questionnaire change between them), the gap of the EU27 widened "
+        "in points, from 20.0 to 20.1 pp (+0.1 pp); as a ratio it went from 3.0 to 2.5, and the odds ratio from 4.0 "
+        "to 3.5 (narrower on the log-odds scale)." + COUNTS)
+    flat = ad.closing_sentence(_change(change_pp=0.04, change_log_or=0.04), 2023, 2024)
+    assert "the gap of the EU27 did not change (to 0.1) in points" in flat and "(unchanged on the log-odds" in flat
+    down = ad.closing_sentence(_change(change_pp=-0.05, change_log_or=0.05), 2023, 2024)
+    assert "the gap of the EU27 narrowed in points" in down and "(wider on the log-odds scale)" in down
+    assert "(\u22120.1 pp)" in down
+
+
+def test_closing_sentence_reference_broken_missing_and_no_broken_members() -> None:
+    assert ad.closing_sentence(_change(comparable=False, **{"break": "Eurostat break in series (b) in 2024"}),
+                               2023, 2024) == (
+        "Between 2023 and 2024 the gap of the EU27 went from 20.0 to 20.1 pp, but Eurostat flags a break in series "
+        "(b) in 2024: the two years are not like for like for it, and the difference is not read as a change. Like "
+        "for like elsewhere:" + COUNTS)
+    missing = "Like for like, between 2023 and 2024 (no questionnaire change between them), the gap of the EU27 is " \
+              "not available for both years."
+    assert ad.closing_sentence(_change(change_pp=NAN, comparable=False), 2023, 2024) == missing + COUNTS
+    assert ad.closing_sentence(_change(), 2023, 2024, reference="SE") == missing.replace("the EU27", "Sweden") + COUNTS
+    c = _change()
+    c = c.loc[c["geo"] != "IT"]
+    assert ad.closing_sentence(c, 2023, 2024).endswith("the odds ratio fell in 1 of 2.")
+
+
+def test_closing_sentence_across_the_questionnaire_change() -> None:
+    assert ad.closing_sentence(_change(), 2024, 2025, reference="AT") == (
+        "From 2024 to 2025 the gap of Austria went from 10.0 to 10.1 pp and the odds ratio from 2.0 to 2.0, but the "
+        "questionnaire changed in 2025 (one more AI technology counted): the two years are not like for like, and "
+        "the difference is not read as a change of the gap.")
+
+
+def test_odds_sentence_scales_agreement_and_break() -> None:
+    assert ad.odds_sentence(_change(), 2023, 2024) == (
+        "The three scales of the gap of the EU27, 2023 to 2024: in points it is wider (20.0 to 20.1 pp), as a ratio "
+        "of shares narrower (3.0 to 2.5), in odds narrower (odds ratio 4.0 to 3.5). Points and odds disagree: a gap "
+        "in points grows mechanically when both shares rise from low levels, while the odds ratio, which does not "
+        "depend on the level of the shares, shows whether large enterprises' relative advantage changed.")
+    agree = ad.odds_sentence(_change(change_pp=-0.04, change_ratio=0.004, change_log_or=0.004), 2023, 2024)
+    assert agree == ("The three scales of the gap of the EU27, 2023 to 2024: in points it is unchanged (20.0 to 20.1 "
+                     "pp), as a ratio of shares unchanged (3.0 to 2.5), in odds unchanged (odds ratio 4.0 to 3.5). "
+                     "Points and odds agree on the direction.")
+    up = ad.odds_sentence(_change(change_ratio=0.005, change_log_or=0.005, **{"break": "x y"}), 2023, 2024)
+    assert "as a ratio of shares wider" in up and "in odds wider" in up
+    assert up.endswith("Points and odds agree on the direction. Not like for like: x y.")
+    for kw in ({"change_pp": NAN}, {"change_log_or": NAN}):
+        assert ad.odds_sentence(_change(**kw), 2023, 2024) == ("The odds ratios of the EU27 are not available for "
+                                                               "2023 and 2024.")
+    assert ad.odds_sentence(_change(), 2023, 2024, reference="SE").startswith("The odds ratios of Sweden are not")
