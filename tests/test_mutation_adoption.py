@@ -1060,3 +1060,53 @@ def test_odds_sentence_scales_agreement_and_break() -> None:
         assert ad.odds_sentence(_change(**kw), 2023, 2024) == ("The odds ratios of the EU27 are not available for "
                                                                "2023 and 2024.")
     assert ad.odds_sentence(_change(), 2023, 2024, reference="SE").startswith("The odds ratios of Sweden are not")
+
+
+# ------------------------------------------------------------------------------------------------ trend sentence
+def _tseries(flags: dict | None = None, drop: tuple = ()) -> pd.DataFrame:
+    """SMEs 5, 7, 8, 12 and large 20, 30, 35, 40 in 2021, 2023, 2024, 2025; ``flags``: {(class, year): flag};
+    ``drop``: (class, year) cells without a value; a GE10 row that must not count."""
+    out = []
+    for sc, vals in (("10-249", (5.0, 7.0, 8.0, 12.0)), ("GE250", (20.0, 30.0, 35.0, 40.0)),
+                     ("GE10", (1.0, 1.0, 1.0, 1.0))):
+        for y, v in zip((2021, 2023, 2024, 2025), vals, strict=True):
+            out.append({"size_class": sc, "year": y, "value": NAN if (sc, y) in drop else v,
+                        "flag": (flags or {}).get((sc, y), "")})
+    return pd.DataFrame(out)
+
+
+STEP = (" In 2025, on a questionnaire that counts one more technology, they were 40.0 % and 12.0 %: the step from "
+        "2024 mixes real change with the wider definition.")
+
+
+def test_trend_sentence_exact_and_breaks_that_count() -> None:
+    full = ("Like for like, between 2021 and 2024 the share of large (250+) enterprises using any AI technology in "
+            "Belgium went from 20.0 % to 35.0 %, that of SMEs (10-249) from 5.0 % to 8.0 %." + STEP)
+    assert ad.trend_sentence(_tseries(), "BE", T, "10-249", "GE250") == full
+    # b on the first year, on 2025, or on another class is not a break inside the like-for-like years
+    for fl in ({("10-249", 2021): "b"}, {("GE250", 2025): "b"}, {("GE10", 2024): "b"}, {("GE250", 2023): "u"}):
+        assert ad.trend_sentence(_tseries(fl), "BE", T, "10-249", "GE250") == full
+    assert ad.trend_sentence(_tseries({("GE250", 2023): "b"}), "BE", T, "10-249", "GE250") == (
+        "Like for like, between 2023 and 2024 (Eurostat flags a break in series in 2023, so earlier years are not "
+        "compared) the share of large (250+) enterprises using any AI technology in Belgium went from 30.0 % to "
+        "35.0 %, that of SMEs (10-249) from 7.0 % to 8.0 %." + STEP)
+    # a year with one class missing is not compared
+    assert ad.trend_sentence(_tseries(drop=(("GE250", 2021),)), "BE", T, "10-249", "GE250").startswith(
+        "Like for like, between 2023 and 2024 the share")
+
+
+def test_trend_sentence_too_few_years_and_nothing() -> None:
+    one = _tseries({("10-249", 2024): "b"})
+    assert ad.trend_sentence(one, "NL", T, "10-249", "GE250") == (
+        "The Netherlands has fewer than two comparable survey years before 2025 for any AI technology (Eurostat flags "
+        "a break in series in 2024)." + STEP)
+    only25 = _tseries(drop=(("GE250", 2021), ("GE250", 2023), ("GE250", 2024)))
+    assert ad.trend_sentence(only25, "BE", T, "10-249", "GE250") == (
+        "Belgium has fewer than two comparable survey years before 2025 for any AI technology.")
+    no25 = _tseries(drop=(("10-249", 2025),))
+    assert ad.trend_sentence(no25, "BE", T, "10-249", "GE250").endswith("from 5.0 % to 8.0 %.")
+    none = _tseries(drop=tuple((sc, y) for sc in ("10-249",) for y in (2021, 2023, 2024, 2025)))
+    assert ad.trend_sentence(none, "EU27_2020", T, "10-249", "GE250") == (
+        "Any AI technology is not available for both size classes in the EU27: no trend to show.")
+    assert ad.trend_sentence(_tseries(), "BE", T, "10-49", "GE250") == (
+        "Any AI technology is not available for both size classes in Belgium: no trend to show.")
