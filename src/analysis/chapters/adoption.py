@@ -744,7 +744,8 @@ def trend_sentence(series: pd.DataFrame, geo: str, indicator: str, small: str, l
     if broken:
         before = [y for y in before if y >= broken[-1]]
     if not years:
-        return f"{what.capitalize()} is not available for both size classes in {prose(geo)}: no trend to show."
+        return (f"{what[:1].upper() + what[1:]} is not available for both size classes in {prose(geo)}: no trend "
+                "to show.")
     if len(before) >= 2:
         a, b = before[0], before[-1]
         out = (f"Like for like, between {a} and {b}"
