@@ -1110,3 +1110,34 @@ def test_trend_sentence_too_few_years_and_nothing() -> None:
         "Any AI technology is not available for both size classes in the EU27: no trend to show.")
     assert ad.trend_sentence(_tseries(), "BE", T, "10-49", "GE250") == (
         "Any AI technology is not available for both size classes in Belgium: no trend to show.")
+
+
+# ------------------------------------------------------------------------------------------------ panel
+def test_gap_panel_rows_flags_and_filters() -> None:
+    f = rows((T, "10-249", "BE", 2024, 20.0, ""), (T, "GE10", "BE", 2024, 22.0, ""),
+             (T, "10-249", "BE", 2023, 20.0, ""), (T, "GE250", "BE", 2023, 40.0, ""), (T, "GE10", "BE", 2023, 25.0, "b"),
+             (T, "10-249", "AT", 2024, 12.0, "b"), (T, "GE250", "AT", 2024, 36.0, ""), (T, "GE10", "AT", 2024, NAN, ""),
+             (T, "10-249", "AT", 2023, 10.0, "u"), (T, "GE250", "AT", 2023, 30.0, ""), (T, "GE10", "AT", 2023, 15.0, "u"),
+             (T, "10-249", "NO", 2023, 1.0, ""), (T, "GE250", "NO", 2023, 2.0, ""), (T, "GE10", "NO", 2023, 1.5, ""),
+             (T, "10-249", "AT", 2021, 1.0, "", "PC_ENT_AI_EC"), (T, "GE250", "AT", 2021, 2.0, "", "PC_ENT_AI_EC"),
+             (T, "GE10", "AT", 2021, 1.5, "", "PC_ENT_AI_EC"))
+    p = ad.gap_panel(f)
+    assert p.columns.tolist() == ["geo", "year", "small", "large", "overall", "gap_pp", "ratio", "flags", "flag_u",
+                                  "flag_b"]
+    assert p[["geo", "year"]].values.tolist() == [["AT", 2023], ["BE", 2023]] and p.index.tolist() == [0, 1]
+    assert p["overall"].tolist() == [15.0, 25.0] and p["gap_pp"].tolist() == [20.0, 20.0]
+    assert p["ratio"].tolist() == [3.0, 2.0] and p["small"].tolist() == [10.0, 20.0]
+    assert p["flags"].tolist() == ["u", "b"]
+    assert p["flag_u"].tolist() == [True, False] and p["flag_b"].tolist() == [False, True]
+    assert p["flag_u"].dtype == bool and p["flag_b"].dtype == bool
+    assert ad.gap_panel(f, geos=("BE",))["geo"].tolist() == ["BE"]
+    assert ad.gap_panel(f, geos=("AT", "NO"))["geo"].tolist() == ["AT", "NO"]
+    sme = ad.gap_panel(f, overall="10-249")
+    assert sme[["geo", "year"]].values.tolist() == [["AT", 2023], ["AT", 2024], ["BE", 2023]]
+    assert sme["overall"].tolist() == [10.0, 12.0, 20.0] and sme["flags"].tolist() == ["u", "b", ""]
+    ec = ad.gap_panel(f, unit="PC_ENT_AI_EC")
+    assert ec[["geo", "year", "gap_pp"]].values.tolist() == [["AT", 2021, 1.0]]
+    with pytest.raises(ValueError, match="aggregates given: EA, EU27_2020$"):
+        ad.gap_panel(f, geos=("AT", "EA", "EU27_2020"))
+    empty = ad.gap_panel(f, indicator="E_AI_TML")
+    assert empty.empty and empty.columns.tolist() == p.columns.tolist()
