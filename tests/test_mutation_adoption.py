@@ -1115,9 +1115,11 @@ def test_trend_sentence_too_few_years_and_nothing() -> None:
 # ------------------------------------------------------------------------------------------------ panel
 def test_gap_panel_rows_flags_and_filters() -> None:
     f = rows((T, "10-249", "BE", 2024, 20.0, ""), (T, "GE10", "BE", 2024, 22.0, ""),
-             (T, "10-249", "BE", 2023, 20.0, ""), (T, "GE250", "BE", 2023, 40.0, ""), (T, "GE10", "BE", 2023, 25.0, "b"),
+             (T, "10-249", "BE", 2023, 20.0, ""), (T, "GE250", "BE", 2023, 40.0, ""),
+             (T, "GE10", "BE", 2023, 25.0, "b"),
              (T, "10-249", "AT", 2024, 12.0, "b"), (T, "GE250", "AT", 2024, 36.0, ""), (T, "GE10", "AT", 2024, NAN, ""),
-             (T, "10-249", "AT", 2023, 10.0, "u"), (T, "GE250", "AT", 2023, 30.0, ""), (T, "GE10", "AT", 2023, 15.0, "u"),
+             (T, "10-249", "AT", 2023, 10.0, "u"), (T, "GE250", "AT", 2023, 30.0, ""),
+             (T, "GE10", "AT", 2023, 15.0, "u"),
              (T, "10-249", "NO", 2023, 1.0, ""), (T, "GE250", "NO", 2023, 2.0, ""), (T, "GE10", "NO", 2023, 1.5, ""),
              (T, "10-249", "AT", 2021, 1.0, "", "PC_ENT_AI_EC"), (T, "GE250", "AT", 2021, 2.0, "", "PC_ENT_AI_EC"),
              (T, "GE10", "AT", 2021, 1.5, "", "PC_ENT_AI_EC"))
@@ -1141,3 +1143,41 @@ def test_gap_panel_rows_flags_and_filters() -> None:
         ad.gap_panel(f, geos=("AT", "EA", "EU27_2020"))
     empty = ad.gap_panel(f, indicator="E_AI_TML")
     assert empty.empty and empty.columns.tolist() == p.columns.tolist()
+
+
+# ------------------------------------------------------------------------------------------------ ranking, notes, alt
+def test_rank_gap_ties_exclusions_and_direction() -> None:
+    g = pd.DataFrame({"geo": ["FR", "AT", "BE", "EU27_2020", "DE", "CZ"],
+                      "gap_pp": [10.0, 20.0, 20.0, 50.0, NAN, 5.0], "ratio": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    r = ad.rank_gap(g)
+    assert r["geo"].tolist() == ["AT", "BE", "FR", "CZ", "EU27_2020", "DE"] and r.index.tolist() == list(range(6))
+    assert r["rank"].tolist()[:4] == [1, 1, 3, 4] and r["rank"].iloc[4:].isna().all()
+    assert str(r["rank"].dtype) == "Int64" and "_unranked" not in r.columns
+    up = ad.rank_gap(g, ascending=True)
+    assert up["geo"].tolist() == ["CZ", "FR", "AT", "BE", "EU27_2020", "DE"]
+    assert up["rank"].tolist()[:4] == [1, 2, 3, 3]
+    every = ad.rank_gap(g, exclude=())
+    assert every["geo"].tolist() == ["EU27_2020", "AT", "BE", "FR", "CZ", "DE"]
+    assert every["rank"].tolist()[:5] == [1, 2, 2, 4, 5]
+    by_ratio = ad.rank_gap(g, by="ratio")
+    assert by_ratio["geo"].tolist() == ["CZ", "DE", "BE", "AT", "FR", "EU27_2020"]
+    assert by_ratio["rank"].tolist()[:5] == [1, 2, 3, 4, 5]
+    assert g["geo"].tolist()[0] == "FR" and "rank" not in g.columns        # the input is not changed
+
+
+def test_flag_note_tokens_names_and_empty() -> None:
+    fl = pd.Series(["b u", "", NAN, "u", "b", "e"])
+    nm = pd.Series(["NL", "AT", "BE", "NL", "DE", ""])
+    assert ad.flag_note(fl, nm) == ("Flagged values (hatched): b = break in time series (NL, DE); e = estimated; "
+                                    "u = low reliability (NL).")
+    assert ad.flag_note(fl) == "Flagged values (hatched): b = break in time series; e = estimated; u = low reliability."
+    assert ad.flag_note(pd.Series(["", NAN])) == "No plotted value carries a Eurostat flag."
+    assert ad.flag_note(pd.Series([], dtype=object)) == "No plotted value carries a Eurostat flag."
+
+
+def test_bars_alt_limit_units_and_flags() -> None:
+    assert ad.bars_alt("w", ["a", "b", "c"], [1.25, NAN, -0.05], unit="", decimals=1) == \
+        "Bar chart: w. a 1.3; b not available; c -0.1."
+    assert ad.bars_alt("w", ["a", "b"], [1.0, 2.0], "pp", 0, flags=["u", ""]) == "Bar chart: w. a 1 pp (u); b 2 pp."
+    assert ad.bars_alt("w", list("abc"), [1.0, 2.0, 3.0], limit=2) == "Bar chart: w. a 1.0 %; b 2.0 %; and 1 more."
+    assert ad.bars_alt("w", list("ab"), [1.0, 2.0], limit=2) == "Bar chart: w. a 1.0 %; b 2.0 %."
