@@ -1181,3 +1181,45 @@ def test_bars_alt_limit_units_and_flags() -> None:
     assert ad.bars_alt("w", ["a", "b"], [1.0, 2.0], "pp", 0, flags=["u", ""]) == "Bar chart: w. a 1 pp (u); b 2 pp."
     assert ad.bars_alt("w", list("abc"), [1.0, 2.0, 3.0], limit=2) == "Bar chart: w. a 1.0 %; b 2.0 %; and 1 more."
     assert ad.bars_alt("w", list("ab"), [1.0, 2.0], limit=2) == "Bar chart: w. a 1.0 %; b 2.0 %."
+
+
+def test_technology_gaps_ties_missing_and_columns() -> None:
+    f = rows(("E_AI_TTM", "10-249", "BE", 2024, 5.0, ""), ("E_AI_TTM", "GE250", "BE", 2024, 15.0, "u"),
+             ("E_AI_TML", "10-249", "BE", 2024, 2.0, "b"), ("E_AI_TML", "GE250", "BE", 2024, 12.0, ""),
+             ("E_AI_TNLG", "10-249", "BE", 2024, 1.0, ""), ("E_AI_TNLG", "GE250", "BE", 2024, 21.0, ""),
+             ("E_AI_TSR", "10-249", "AT", 2024, 1.0, ""), ("E_AI_TSR", "GE250", "AT", 2024, 50.0, ""),
+             ("E_AI_TML", "10-249", "BE", 2023, 1.0, ""), ("E_AI_TML", "GE250", "BE", 2023, 90.0, ""))
+    t = ad.technology_gaps(f, "BE", 2024, technologies=("E_AI_TTM", "E_AI_TSR", "E_AI_TML", "E_AI_TNLG"))
+    assert t.columns.tolist() == ["indicator", "label", "small", "large", "gap_pp", "ratio", "flags"]
+    assert t["indicator"].tolist() == ["E_AI_TNLG", "E_AI_TML", "E_AI_TTM", "E_AI_TSR"]
+    assert t.index.tolist() == [0, 1, 2, 3]
+    assert t["label"].tolist()[1:3] == ["machine learning for data analysis", "text mining"]
+    assert t["gap_pp"].tolist()[:3] == [20.0, 10.0, 10.0] and math.isnan(t["gap_pp"].iloc[3])
+    assert t["ratio"].tolist()[:3] == [21.0, 6.0, 3.0] and t["small"].tolist()[:3] == [1.0, 2.0, 5.0]
+    assert t["large"].tolist()[:3] == [21.0, 12.0, 15.0] and math.isnan(t["large"].iloc[3])
+    assert math.isnan(t["small"].iloc[3]) and math.isnan(t["ratio"].iloc[3])
+    assert t["flags"].tolist() == ["", "b", "u", ""]
+
+
+def test_gap_change_columns_values_flags_and_breaks() -> None:
+    f = rows((T, "10-249", "CZ", 2023, 5.0, "e"), (T, "GE250", "CZ", 2023, 10.0, ""),
+             (T, "10-249", "BE", 2024, 20.0, ""), (T, "GE250", "BE", 2024, 40.0, "b"),
+             (T, "10-249", "AT", 2023, 10.0, ""), (T, "GE250", "AT", 2023, 30.0, ""),
+             (T, "10-249", "AT", 2024, 20.0, "u"), (T, "GE250", "AT", 2024, 50.0, ""))
+    c = ad.gap_change(f, 2023, 2024)
+    assert c.columns.tolist() == ["geo", "gap_from", "gap_to", "change_pp", "ratio_from", "ratio_to", "change_ratio",
+                                  "flags_from", "flags_to", "or_from", "or_to", "change_log_or", "break",
+                                  "comparable"]
+    assert c["geo"].tolist() == ["AT", "BE", "CZ"] and c.index.tolist() == [0, 1, 2]
+    at = c.iloc[0]
+    assert (at["gap_from"], at["gap_to"], at["change_pp"]) == (20.0, 30.0, 10.0)
+    assert (at["ratio_from"], at["ratio_to"], at["change_ratio"]) == (3.0, 2.5, -0.5)
+    assert at["or_from"] == pytest.approx(27 / 7) and at["or_to"] == pytest.approx(4.0)   # (30/70)/(10/90), 1/(1/4)
+    assert at["change_log_or"] == pytest.approx(math.log(4.0) - math.log(27 / 7))
+    assert c["flags_from"].tolist() == ["", "", "e"] and c["flags_to"].tolist() == ["u", "b", ""]
+    assert c["break"].tolist() == ["", "Eurostat break in series (b) in 2024", ""]
+    assert c["comparable"].tolist() == [True, False, True]
+    assert c["change_pp"].iloc[1:].isna().all() and c["change_log_or"].iloc[1:].isna().all()
+    across = ad.gap_change(f, 2024, 2025)
+    assert across["break"].iloc[0] == "questionnaire change in 2025 (one more AI technology counted)"
+    assert ad.gap_change(f, 2023, 2024, geos=["CZ"])["geo"].tolist() == ["CZ"]
