@@ -1223,3 +1223,27 @@ def test_gap_change_columns_values_flags_and_breaks() -> None:
     across = ad.gap_change(f, 2024, 2025)
     assert across["break"].iloc[0] == "questionnaire change in 2025 (one more AI technology counted)"
     assert ad.gap_change(f, 2023, 2024, geos=["CZ"])["geo"].tolist() == ["CZ"]
+
+
+def test_fit_gap_model_hand_computed_ols_wls_and_refusals() -> None:
+    # y = 0.1 + 0.6 x: Sxy = 3, Sxx = 5; residuals −0.1, 0.3, −0.3, 0.1: SSR 0.2 of SST 2, R² 0.9
+    p = pd.DataFrame({"geo": ["A", "B", "C", "C", "D"], "overall": [0.0, 1.0, 2.0, 3.0, NAN],
+                      "gap_pp": [0.0, 1.0, 1.0, 2.0, 5.0], "w": [1.0, 1.0, 1.0, 1.0, 1.0], "other": [NAN] * 5})
+    m = ad.fit_gap_model(p, "gap_pp ~ overall")
+    assert m.method == "OLS" and m.formula == "gap_pp ~ overall" and m.nobs == 4 and m.n_clusters == 3
+    assert m.coef("overall") == pytest.approx(0.6) and m.coef("Intercept") == pytest.approx(0.1)
+    assert m.r2 == pytest.approx(0.9)
+    assert m.table.columns.tolist() == ["term", "estimate", "std_error", "t", "p_value", "ci_low", "ci_high"]
+    assert m.table["term"].tolist() == ["Intercept", "overall"]
+    row = m.table.set_index("term").loc["overall"]
+    assert row["estimate"] == pytest.approx(0.6) and row["std_error"] == pytest.approx(m.se("overall"))
+    assert row["t"] == pytest.approx(0.6 / m.se("overall"))
+    half = 4.302652729911275 * m.se("overall")                         # t with G − 1 = 2 degrees of freedom
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(0.6 - half), pytest.approx(0.6 + half))
+    assert m.pvalues["overall"] == pytest.approx(row["p_value"]) and m.bse["overall"] == m.se("overall")
+    wls = ad.fit_gap_model(p, "gap_pp ~ overall", weights="w")
+    assert wls.method == "WLS" and wls.coef("overall") == pytest.approx(0.6) and wls.nobs == 4
+    with pytest.raises(ValueError, match="need at least 2 clusters; got 1"):
+        ad.fit_gap_model(p.assign(geo="A"), "gap_pp ~ overall")
+    with pytest.raises(ValueError, match=r"gap_pp ~ overall: 2 observations for 2 coefficients; too few to fit"):
+        ad.fit_gap_model(p.iloc[[0, 2]], "gap_pp ~ overall")
