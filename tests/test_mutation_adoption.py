@@ -1247,3 +1247,61 @@ def test_fit_gap_model_hand_computed_ols_wls_and_refusals() -> None:
         ad.fit_gap_model(p.assign(geo="A"), "gap_pp ~ overall")
     with pytest.raises(ValueError, match=r"gap_pp ~ overall: 2 observations for 2 coefficients; too few to fit"):
         ad.fit_gap_model(p.iloc[[0, 2]], "gap_pp ~ overall")
+
+
+# ------------------------------------------------------------------------------------------------ figures: more values
+def test_figure_technologies_plotted_values(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    tech = pd.DataFrame({"indicator": ["E_AI_TML", "E_AI_TTM", "E_AI_TSR"],
+                         "label": ["machine learning for data analysis", "text mining", "speech recognition"],
+                         "small": [2.0, 5.0, NAN], "large": [12.0, 15.0, NAN], "gap_pp": [10.0, 10.0, NAN],
+                         "ratio": [6.0, 3.0, NAN], "flags": ["", "u", ""]})
+    fig, _, meta = ad.figure_technologies(tech, "BE", 2025, "10-249", "GE250")
+    ax = fig.axes[0]
+    segs = ax.collections[0].get_segments()
+    assert [s.tolist() for s in segs] == [[[5.0, 0.0], [15.0, 0.0]], [[2.0, 1.0], [12.0, 1.0]]]
+    assert ax.collections[1].get_offsets().tolist() == [[5.0, 0.0], [2.0, 1.0]]
+    assert ax.collections[2].get_offsets().tolist() == [[15.0, 0.0], [12.0, 1.0]]
+    assert [t.xy for t in ax.texts] == [(15.0, 0), (12.0, 1)]
+    assert [t.get_text() for t in ax.texts] == ["+10.0 pp (×3.0) [u]", "+10.0 pp (×6.0)"]
+    assert list(ax.get_yticks()) == [0, 1]
+    assert meta["source"] == ad.SOURCE
+    plt.close(fig)
+    fig, asked, _ = ad.figure_technologies(tech.iloc[2:], "BE", 2025, "10-249", "GE250")
+    assert asked.empty and fig.axes[0].get_title() == ""
+    plt.close(fig)
+
+
+def test_figure_panel_points_and_means(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    panel = pd.DataFrame({"geo": ["AT", "AT", "BE", "BE"], "year": [2024, 2023, 2023, 2024],
+                          "overall": [14.0, 10.0, 30.0, 34.0], "gap_pp": [24.0, 20.0, 40.0, 42.0],
+                          "flags": ["", "", "", ""]})
+    fig, _, meta = ad.figure_panel(panel, _slopes(), T)
+    ax = fig.axes[0]
+    offs = [c.get_offsets().tolist() for c in ax.collections]
+    assert offs == [[[10.0, 20.0], [30.0, 40.0]], [[14.0, 24.0], [34.0, 42.0]], [[12.0, 22.0], [32.0, 41.0]]]
+    assert ax.get_legend().get_title().get_text() == "survey year"
+    assert meta["notes"].endswith("No plotted value carries a Eurostat flag.")
+    assert meta["notes"].startswith("4 country-years, 2 member states.")
+    plt.close(fig)
+
+
+def test_figure_barriers_bar_values_and_no_title_without_barriers(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    f = _barrier_frame()
+    res = ad.barriers(f, "AT", 2024)
+    fig, _, _ = ad.figure_barriers(f, res, "")
+    ax = fig.axes[0]
+    order = list(res.wide().index)
+    small = res.table.loc[res.table["size_class"] == "10-49"].set_index("indicator").reindex(order)["value"]
+    widths = [b.get_width() for b in ax.containers[0]]
+    assert widths[:2] == [50.0, 40.0] and widths[:2] == small.tolist()[:2]
+    assert [b.get_width() for b in ax.containers[2]][:2] == [20.0, 30.0]
+    assert ax.yaxis_inverted()
+    assert ax.get_xlabel() == "% of enterprises that considered AI but do not use it"
+    assert list(ax.get_yticks()) == list(range(len(order)))
+    plt.close(fig)
