@@ -1305,3 +1305,51 @@ def test_figure_barriers_bar_values_and_no_title_without_barriers(agg: None) -> 
     assert ax.get_xlabel() == "% of enterprises that considered AI but do not use it"
     assert list(ax.get_yticks()) == list(range(len(order)))
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------------ flags, breaks, titles
+def test_has_flag_letters_and_special_tokens() -> None:
+    fl = pd.Series(["b", "u b", "@C", "bu", NAN, "|x", "@b", ""])
+    assert ad.has_flag(fl, "b").tolist() == [True, True, False, True, False, False, False, False]
+    assert ad.has_flag(fl, "@C").tolist() == [False, False, True, False, False, False, False, False]
+    assert ad.has_flag(fl, "|x").tolist() == [False, False, False, False, False, True, False, False]
+    assert ad.has_flag(fl, "@b").tolist() == [False] * 6 + [True, False]
+    assert ad.has_flag(pd.Series(["@Cb"]), "C").tolist() == [False]
+
+
+def test_series_breaks_window_classes_and_units() -> None:
+    f = rows((T, "10-249", "AT", 2024, 1.0, "b"), (T, "GE250", "BE", 2024, 1.0, "b u"),
+             (T, "GE250", "BE", 2023, 1.0, "b"), (T, "GE10", "CZ", 2024, 1.0, "b"),
+             (T, "10-249", "DE", 2024, 1.0, "b", "PC_ENT_AI_EC"), ("E_AI_TML", "10-249", "FR", 2024, 1.0, "b"),
+             (T, "10-249", "AT", 2025, 1.0, "b"), (T, "10-249", "IT", 2024, 1.0, "u"))
+    assert ad.series_breaks(f, 2023, 2024) == {"AT": [2024], "BE": [2024]}
+    assert ad.series_breaks(f, 2024, 2023) == {"AT": [2024], "BE": [2024]}
+    assert ad.series_breaks(f, 2022, 2025) == {"AT": [2024, 2025], "BE": [2023, 2024]}
+    assert ad.series_breaks(f, 2023, 2024, size_classes=("GE10",)) == {"CZ": [2024]}
+    assert ad.series_breaks(f, 2023, 2024, unit="PC_ENT_AI_EC") == {"DE": [2024]}
+    assert ad.series_breaks(f, 2023, 2024, indicator="E_AI_TML") == {"FR": [2024]}
+
+
+def test_size_change_and_target_titles() -> None:
+    gaps = pd.DataFrame({"geo": ["BE", "AT"], "large": [39.5, 40.0], "ratio": [3.25, 2.0],
+                         "gap_pp": [NAN, 20.0]})
+    assert ad.size_title(gaps, "BE", 2024, T) == "Belgium, 2024: the size gap is not available"
+    assert ad.size_title(gaps, "FR", 2024, T) == "France, 2024: the size gap is not available"
+    assert ad.size_title(gaps.assign(gap_pp=1.0), "BE", 2024, T) == (
+        "Belgium, 2024: 40 % of large enterprises use any AI technology, 3.3 times the SME share")
+    ch = pd.DataFrame({"geo": ["AT", "BE", "DE", "FR", "NO", "IT"], "change_pp": [0.05, -0.04, 0.2, NAN, 1.0, 1.0],
+                       "change_log_or": [-0.005, -0.004, NAN, -1.0, -1.0, -1.0],
+                       "comparable": [True, True, True, True, True, False]})
+    assert ad.change_title(ch, 2023, 2024) == ("2023–2024, like for like: the gap in points widened in 2 of 3 member "
+                                               "states; the odds ratio fell in 1")
+    path = pd.DataFrame({"size_class": ["GE10", "GE10", "10-249"], "year": [2023, 2024, 2025],
+                         "value": [8.0, NAN, 20.0]})
+    assert ad.target_title(path, "AT") == ("Austria: 8.0 % of enterprises used AI in 2023; the Digital Decade line "
+                                           "(75 % by 2030) counts cloud, big data and/or AI")
+    assert ad.target_title(path.iloc[1:], "AT") == "Austria: AI take-up is not available"
+
+
+def test_lines_alt_order_and_rounding() -> None:
+    t = pd.DataFrame({"s": ["b", "a", "b", "a"], "year": [2024, 2023, 2023, 2024], "value": [1.25, NAN, 2.0, 3.0]})
+    assert ad.lines_alt("w", t, "s") == "Line chart: w (%). b: 2023 2.0, 2024 1.3; a: 2023 n/a, 2024 3.0."
+    assert ad.lines_alt("w", t, "s", "pp", 0) == "Line chart: w (pp). b: 2023 2, 2024 1; a: 2023 n/a, 2024 3."
