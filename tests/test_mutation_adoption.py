@@ -1353,3 +1353,34 @@ def test_lines_alt_order_and_rounding() -> None:
     t = pd.DataFrame({"s": ["b", "a", "b", "a"], "year": [2024, 2023, 2023, 2024], "value": [1.25, NAN, 2.0, 3.0]})
     assert ad.lines_alt("w", t, "s") == "Line chart: w (%). b: 2023 2.0, 2024 1.3; a: 2023 n/a, 2024 3.0."
     assert ad.lines_alt("w", t, "s", "pp", 0) == "Line chart: w (pp). b: 2023 2, 2024 1; a: 2023 n/a, 2024 3."
+
+
+def _exact_panel(years: tuple[int, ...]) -> pd.DataFrame:
+    """gap = 2 × overall exactly, three countries: every design's slope is 2."""
+    ov = {"A": {2023: 10.0, 2024: 12.0, 2025: 20.0}, "B": {2023: 20.0, 2024: 25.0, 2025: 30.0},
+          "C": {2023: 30.0, 2024: 31.0, 2025: 45.0}}
+    out = [{"geo": g, "year": y, "overall": ov[g][y], "gap_pp": 2 * ov[g][y]} for g in ov for y in years]
+    return pd.DataFrame(out)
+
+
+def test_panel_slopes_samples_designs_and_counts() -> None:
+    s = ad.panel_slopes(_exact_panel((2023, 2024, 2025)))
+    assert s.columns.tolist() == ["design", "label", "sample", "slope", "se", "p_value", "ci_low", "ci_high", "nobs",
+                                  "clusters"]
+    assert s["design"].tolist() == ["pooled", "between", "within"] * 2
+    assert s["label"].tolist() == [ad.DESIGN_LABELS[d] for d in ("pooled", "between", "within")] * 2
+    assert s["sample"].tolist() == ["all years"] * 3 + ["2023–2024"] * 3
+    assert s["slope"].tolist() == pytest.approx([2.0] * 6)
+    assert s["nobs"].tolist() == [9, 3, 9, 6, 3, 6] and s["clusters"].tolist() == [3] * 6
+    one = ad.panel_slopes(_exact_panel((2024, 2025)))
+    assert one["sample"].tolist()[3:] == ["2024–2024"] * 3
+    assert one["slope"].iloc[3:5].tolist() == pytest.approx([2.0, 2.0]) and math.isnan(one["slope"].iloc[5])
+    assert one["nobs"].tolist()[3:] == [3, 3, 3] and one["clusters"].tolist()[3:] == [3, 3, 3]
+    assert one.iloc[5][["se", "p_value", "ci_low", "ci_high"]].isna().all()
+    none = ad.panel_slopes(_exact_panel((2025,)))
+    assert none["sample"].tolist()[3:] == ["before 2025"] * 3
+    assert none["slope"].iloc[3:].isna().all() and none["nobs"].tolist()[3:] == [0, 0, 0]
+    assert none["clusters"].tolist()[3:] == [0, 0, 0]
+    assert none["slope"].iloc[0:2].tolist() == pytest.approx([2.0, 2.0]) and math.isnan(none["slope"].iloc[2])
+    later = ad.panel_slopes(_exact_panel((2023, 2024, 2025)), break_year=2024)
+    assert later["sample"].tolist()[3:] == ["2023–2023"] * 3 and later["nobs"].tolist()[3:] == [3, 3, 3]
