@@ -1384,3 +1384,33 @@ def test_panel_slopes_samples_designs_and_counts() -> None:
     assert none["slope"].iloc[0:2].tolist() == pytest.approx([2.0, 2.0]) and math.isnan(none["slope"].iloc[2])
     later = ad.panel_slopes(_exact_panel((2023, 2024, 2025)), break_year=2024)
     assert later["sample"].tolist()[3:] == ["2023–2023"] * 3 and later["nobs"].tolist()[3:] == [3, 3, 3]
+
+
+def test_adoption_series_order_filters_and_missing() -> None:
+    f = rows((T, "GE250", "BE", 2024, 40.0, "u"), (T, "10-249", "BE", 2024, 12.0, ""),
+             (T, "GE250", "BE", 2023, NAN, ""), (T, "10-249", "BE", 2023, 10.0, "b"),
+             (T, "GE10", "BE", 2024, 13.0, ""), (T, "10-249", "AT", 2024, 99.0, ""),
+             (T, "10-249", "BE", 2025, 98.0, "", "PC_ENT_AI_EC"), ("E_AI_TML", "10-249", "BE", 2024, 97.0, ""))
+    s = ad.adoption_series(f, T, "BE", ["GE250", "10-249"])
+    assert s.columns.tolist() == ["size_class", "year", "value", "flag"] and s.index.tolist() == [0, 1, 2, 3]
+    assert s[["size_class", "year"]].values.tolist() == [["GE250", 2023], ["GE250", 2024], ["10-249", 2023],
+                                                        ["10-249", 2024]]
+    assert math.isnan(s["value"].iloc[0]) and s["value"].tolist()[1:] == [40.0, 10.0, 12.0]
+    assert s["flag"].tolist() == ["", "u", "b", ""]
+    assert ad.adoption_series(f, T, "BE", ("10-249",), unit="PC_ENT_AI_EC")["value"].tolist() == [98.0]
+
+
+def test_barriers_wide_columns_key_and_ties() -> None:
+    t = pd.DataFrame({"indicator": ["X", "X", "Y", "Y", "Z", "Z"], "label": [""] * 6,
+                      "size_class": ["GE250", "10-49", "GE250", "10-49", "GE250", "10-49"],
+                      "value": [5.0, 10.0, 50.0, 10.0, NAN, NAN], "flag": [""] * 6})
+    w = ad.Barriers(geo="AT", year=2024, unit=U, table=t).wide()
+    assert w.columns.tolist() == ["10-49", "GE250"]                  # the order of SIZE_CLASSES
+    assert w.index.tolist() == ["X", "Y", "Z"]                        # keyed on 10-49: a tie keeps the order
+    assert w.loc["Y", "GE250"] == 50.0 and w.loc["Z"].isna().all()
+    t2 = pd.concat([t, pd.DataFrame({"indicator": ["X", "Y", "Z"], "label": [""] * 3, "size_class": ["GE10"] * 3,
+                                     "value": [1.0, 2.0, 3.0], "flag": [""] * 3})], ignore_index=True)
+    w2 = ad.Barriers(geo="AT", year=2024, unit=U, table=t2).wide()
+    assert w2.index.tolist() == ["Z", "Y", "X"] and w2.columns.tolist() == ["10-49", "GE250", "GE10"]
+    assert ad.Barriers(geo="AT", year=2024, unit=U, table=t).available
+    assert not ad.Barriers(geo="AT", year=2024, unit=U, table=t.assign(value=NAN)).available
