@@ -1414,3 +1414,20 @@ def test_barriers_wide_columns_key_and_ties() -> None:
     assert w2.index.tolist() == ["Z", "Y", "X"] and w2.columns.tolist() == ["10-49", "GE250", "GE10"]
     assert ad.Barriers(geo="AT", year=2024, unit=U, table=t).available
     assert not ad.Barriers(geo="AT", year=2024, unit=U, table=t.assign(value=NAN)).available
+
+
+def test_barriers_grid_filters_and_missing() -> None:
+    f = rows(("E_AI_BLE", "GE10", "AT", 2024, 48.0, "u", U), ("E_AI_BCST", "GE10", "AT", 2024, 38.0, "", U),
+             ("E_AI_BCST", "10-49", "AT", 2024, 40.0, "", U), ("E_AI_BCST", "GE10", "AT", 2023, 1.0, "", U),
+             ("E_AI_BCST", "GE10", "BE", 2024, 2.0, "", U), ("E_AI_BCST", "GE10", "AT", 2024, 3.0, ""),
+             ("E_AI_BCST", "50-249", "AT", 2024, 4.0, "", U), ("E_AI_BOTH", "GE10", "AT", 2024, 5.0, "", U))
+    r = ad.barriers(f, "AT", 2024, size_classes=("10-49", "GE10"), indicators=("E_AI_BCST", "E_AI_BLE"))
+    assert (r.geo, r.year, r.unit) == ("AT", 2024, U)
+    assert r.table.columns.tolist() == ["indicator", "label", "size_class", "value", "flag"]
+    assert r.table[["indicator", "size_class"]].values.tolist() == [["E_AI_BCST", "10-49"], ["E_AI_BCST", "GE10"],
+                                                                    ["E_AI_BLE", "10-49"], ["E_AI_BLE", "GE10"]]
+    assert r.table["label"].tolist()[0] == "costs seem too high"
+    assert r.table["value"].tolist()[:2] == [40.0, 38.0] and math.isnan(r.table["value"].iloc[2])
+    assert r.table["flag"].tolist() == ["", "", "", "u"]
+    assert r.missing == [("E_AI_BLE", "10-49")]
+    assert ad.barriers(f, "AT", 2024, unit="PC_ENT", indicators=("E_AI_BCST",)).table["value"].tolist()[3] == 3.0
