@@ -1431,3 +1431,18 @@ def test_barriers_grid_filters_and_missing() -> None:
     assert r.table["flag"].tolist() == ["", "", "", "u"]
     assert r.missing == [("E_AI_BLE", "10-49")]
     assert ad.barriers(f, "AT", 2024, unit="PC_ENT", indicators=("E_AI_BCST",)).table["value"].tolist()[3] == 3.0
+
+
+def test_figures_return_their_plotted_data_without_an_index_column_and_share_the_country_axis(agg: None) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ranked, _ = ad.figure_gap_by_country(_gaps_frame(), "AT", "EU27_2020", 2024, T, "10-249", "GE250")
+    assert "index" not in ranked.columns and len(fig.axes) == 2
+    assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[1])
+    plt.close(fig)
+    change = pd.DataFrame({"geo": ["AT", "BE"], "change_pp": [2.0, -1.0], "change_log_or": [0.1, -0.2],
+                           "comparable": [True, True]})
+    fig, plot, _ = ad.figure_gap_change(change, "BE", "EU27_2020", 2023, 2024, T)
+    assert plot.columns.tolist() == ["geo", "change_pp", "change_log_or", "comparable", "name", "flags"]
+    assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[1])
+    plt.close(fig)
