@@ -7,6 +7,8 @@ flags carried, missing values kept missing, and the words of every sentence, tab
 
 from __future__ import annotations
 
+import math
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -661,3 +663,17 @@ def test_plot_occupations_bars_in_reverse_order() -> None:
     assert ax.get_xlabel() == "EU employment, 2024 (thousands of persons)"
     assert ax.get_xlim() == pytest.approx((0, float(top["employment"].max()) * 1.45))
     plt.close(fig)
+
+
+def test_top_exposed_unknown_group_all_missing_and_scores_in_another_order() -> None:
+    _, _, emp = occupations()
+    exposed2 = pd.Series({"OC99": 0.9, "OC41": 0.9, "OC25": np.nan})
+    scores2 = pd.Series({"OC41": 0.2, "OC99": 0.7})  # another order than exposed2: aligned by code
+    top = im.top_exposed(exposed2, scores2, emp, 2025, 5)
+    assert top["isco08"].tolist() == ["OC99", "OC41"]  # tie on 0.9: the higher score first; OC25 (missing) dropped
+    assert top["score"].tolist() == [0.7, 0.2]
+    assert top.loc[0, "title"] == "OC99"  # no title known: the code
+    assert math.isnan(top.loc[0, "employment"]) and top.loc[0, "flag"] == ""  # not published: no flag, not "nan"
+    assert top["flag"].tolist() == ["", "b"] and top.attrs["n_at_top"] == 2
+    none = im.top_exposed(pd.Series({"OC41": np.nan}), scores2, emp, 2025, 5)
+    assert len(none) == 0 and none.attrs["n_at_top"] == 0
