@@ -185,3 +185,110 @@ def test_trend_alt_first_and_last_year_per_class_in_year_order() -> None:
         "Line chart of the share of enterprises by size class: small from 5.0 % in 2021 to 12.3 % in 2024; "
         "large from 20.0 % in 2021 to 30.1 % in 2024.")
     assert cov.trend_alt(series.assign(value=np.nan)) == "Line chart with no value to show."
+
+
+# ------------------------------------------------------------------ second round (survivors of the mutation run)
+def test_source_line_joins_the_attributions_without_their_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+
+    def get_table(name: str) -> str:
+        seen.append(name)
+        return f"meta of {name}"
+
+    def sources_meta(meta: str) -> list[dict]:
+        assert meta == "meta of t"
+        return [{"attribution": "Source: Eurostat (lfsa_egai2d)"}, {"attribution": "ILO, Source: 2025"}]
+
+    monkeypatch.setattr(cov.process, "get_table", get_table)
+    monkeypatch.setattr(cov.process, "sources_meta", sources_meta)
+    # only a leading "Source: " goes; the sources are joined by "; "
+    assert cov.source_line("t") == "Eurostat (lfsa_egai2d); ILO, Source: 2025"
+    assert seen == ["t"]
+
+
+def test_summary_of_a_table_without_rows_and_of_empty_flags() -> None:
+    empty = pd.DataFrame({"geo": [], "year": [], "value": [], "flag": []})
+    out = cov.summary(empty, "value")
+    assert math.isnan(out.pop("missing_pct"))
+    assert out == {"rows": 0, "geos": 0, "years": 0, "first_year": None, "last_year": None, "missing": 0,
+                   "flagged": 0}
+    # one row, value present, no flag: 0 % missing; years 2020 and 2022 → first 2020, last 2022
+    f = pd.DataFrame({"geo": ["AT", "AT"], "year": [2022, 2020], "value": [1.0, 2.0], "flag": ["", ""]})
+    assert cov.summary(f, "value") == {"rows": 2, "geos": 1, "years": 2, "first_year": 2020, "last_year": 2022,
+                                       "missing": 0, "missing_pct": 0.0, "flagged": 0}
+    assert type(cov.summary(f, "value")["first_year"]) is int
+
+
+def test_coverage_matrix_sorts_geos_and_averages_within_a_cell() -> None:
+    f = pd.DataFrame({"geo": ["SE", "AT", "AT", "AT", "AT"], "year": [2024, 2023, 2023, 2023, 2023],
+                      "value": [1.0, 1.0, np.nan, np.nan, np.nan], "flag": [""] * 5})
+    m = cov.coverage_matrix(f, "value")
+    assert m.index.tolist() == ["AT", "SE"]
+    assert m.loc["AT", 2023] == 25.0 and m.loc["SE", 2024] == 100.0  # 1 of 4 rows; mean, not sum or max
+
+
+def test_flag_counts_counts_rows_per_flag_and_year() -> None:
+    f = pd.DataFrame({"geo": ["AT", "BE", "CY", "DE"], "year": [2023, 2023, 2024, 2023],
+                      "value": [1.0, 2.0, 3.0, 4.0], "flag": ["u", "u", "u", ""]})
+    out = cov.flag_counts(f)
+    assert out.to_dict("list") == {"flag": ["u", "u"], "meaning": ["low reliability"] * 2, "year": [2023, 2024],
+                                   "rows": [2, 1]}
+
+
+def test_missing_by_geo_uses_the_given_value_column() -> None:
+    f = pd.DataFrame({"geo": ["AT", "AT", "BE"], "value": [1.0, 1.0, 1.0], "other": [np.nan, 1.0, 1.0]})
+    out = cov.missing_by_geo(f, "other")
+    assert out.to_dict() == {"AT": 50.0, "BE": 0.0}
+
+
+def test_figure_matrix_draws_the_matrix_values_at_their_ticks() -> None:
+    import matplotlib.pyplot as plt
+
+    matrix = pd.DataFrame({2021: [100.0, 0.0, np.nan], 2023: [50.0, 25.0, 75.0]}, index=["AT", "BE", "DE"])
+    fig = cov.figure_matrix(matrix, "t")
+    ax = fig.axes[0]
+    data = np.ma.filled(ax.images[0].get_array().astype(float), np.nan)
+    assert np.array_equal(data, matrix.to_numpy(), equal_nan=True)
+    assert ax.get_yticks().tolist() == [0, 1, 2] and ax.get_xticks().tolist() == [0, 1]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["AT", "BE", "DE"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2023"]
+    assert ax.images[0].norm.vmin == 0 and ax.images[0].norm.vmax == 100
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "% of rows with a value"
+    plt.close(fig)
+
+
+def test_figure_flags_on_its_own_axes_with_one_bar_per_year() -> None:
+    import matplotlib.pyplot as plt
+
+    flags = pd.DataFrame({"year": [2023, 2023, 2024, 2024], "flag": ["b", "b", "u", "e"], "rows": [2, 5, 3, 4]})
+    fig = cov.figure_flags(flags, "x")
+    assert len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert len(ax.containers) == 3  # b, e, u
+    b_bars, e_bars, u_bars = ax.containers
+    assert [bar.get_height() for bar in b_bars] == [7, 0]  # summed within year and flag
+    assert [bar.get_height() for bar in e_bars] == [0, 4] and [bar.get_y() for bar in e_bars] == [7, 0]
+    assert [bar.get_y() for bar in u_bars] == [7, 4]
+    assert [bar.get_hatch() for bar in e_bars] == ["//", "//"] and [bar.get_hatch() for bar in u_bars] == ["..", ".."]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2023", "2024"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["b", "e", "u"]
+    assert ax.get_title() == "x: flagged values by year and flag"
+    plt.close(fig)
+
+
+def test_figure_trend_x_values_markers_and_only_the_asked_classes() -> None:
+    import matplotlib.pyplot as plt
+
+    eu = pd.DataFrame({"size_class": ["S", "S", "M", "M", "L", "X"], "year": [2021, 2024, 2021, 2024, 2023, 2022],
+                       "value": [5.0, 7.5, 10.0, 12.0, 30.0, 1.0]})
+    fig = cov.figure_trend(eu, ("S", "M", "L"), str.lower)
+    assert len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["s", "m", "l"]
+    assert [list(line.get_xdata()) for line in ax.lines] == [[2021, 2024], [2021, 2024], [2023]]
+    assert [list(line.get_ydata()) for line in ax.lines] == [[5.0, 7.5], [10.0, 12.0], [30.0]]
+    assert [line.get_marker() for line in ax.lines] == ["o", "s", "D"]
+    assert list(ax.get_xticks()) == [2021, 2022, 2023, 2024]  # every year of the table
+    assert ax.get_ylabel() == "% of enterprises"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["s", "m", "l"]
+    plt.close(fig)

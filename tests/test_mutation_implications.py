@@ -7,6 +7,8 @@ flags carried, missing values kept missing, and the words of every sentence, tab
 
 from __future__ import annotations
 
+import math
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -588,3 +590,90 @@ def test_last_words_of_the_barrier_and_occupation_sentences() -> None:
     text = im.occupation_sentence(top, "X", 2025, wf, wf, wf, 4)
     assert "together they employ 12.1 million people" in text
     assert text.endswith("mention skills, training or workers, and none names one of these occupation groups.")
+
+
+# ------------------------------------------------------------------------------------------ third round (figures)
+def test_plot_barriers_bar_positions_heights_and_hatching() -> None:
+    import matplotlib.pyplot as plt
+
+    t = im.barrier_table(ad.ai_rows(barrier_frame()), actions(), 2025).head(3)
+    fig = im.plot_barriers(t, 2025)
+    ax = fig.axes[0]
+    all_bars, sme_bars = ax.containers
+    # most cited on top: rows reversed, 10+ bars at y + 0.2, SME bars at y - 0.2, each 0.4 high
+    assert [p.get_width() for p in all_bars] == [20.0, 40.0, 50.0]
+    assert [p.get_width() for p in sme_bars] == [20.0, 50.0, 45.0]
+    assert [p.get_y() for p in all_bars] == pytest.approx([0.0, 1.0, 2.0])  # centre y + 0.2 minus half of 0.4
+    assert [p.get_y() for p in sme_bars] == pytest.approx([-0.4, 0.6, 1.6])
+    assert [p.get_height() for p in ax.patches] == pytest.approx([0.4] * 6)
+    assert [p.get_hatch() for p in all_bars] == [None] * 3 and [p.get_hatch() for p in sme_bars] == ["//"] * 3
+    assert all_bars.get_label() == "10+ employees" and sme_bars.get_label() == "SMEs (10-249)"
+    assert ax.get_yticks().tolist() == [0, 1, 2]
+    assert [x.get_position()[1] for x in ax.texts] == [0, 1, 2]
+    assert ax.get_title().startswith("Lack of relevant expertise is")
+    plt.close(fig)
+
+
+def test_plot_barriers_missing_values_and_empty_table() -> None:
+    import matplotlib.pyplot as plt
+
+    t = im.barrier_table(ad.ai_rows(barrier_frame()), actions(), 2025).head(2)
+    t["pct_sme"] = np.nan
+    t["actions"] = [0, 1]
+    fig = im.plot_barriers(t, 2025)
+    ax = fig.axes[0]
+    # a missing SME share counts as 0 for the text position only
+    assert [x.get_position()[0] for x in ax.texts] == [41.0, 51.0]
+    assert [x.get_text() for x in ax.texts] == ["1 action", "0 actions"]
+    assert ax.get_xlim() == pytest.approx((0, 62.5))
+    plt.close(fig)
+
+
+def test_plot_sectors_points_and_short_names() -> None:
+    import matplotlib.pyplot as plt
+
+    st = sector_table()
+    st.loc[1, "area_en"] = "Area B (health)"
+    fig = im.plot_sectors(st, 2024)
+    ax = fig.axes[0]
+    assert ax.collections[0].get_offsets().tolist() == [[100.0, 10.0], [300.0, 20.0], [50.0, 30.0]]
+    assert sorted(x.get_text() for x in ax.texts) == ["Area A", "Area B", "Area C"]
+    assert ax.get_ylabel() == "enterprises using AI, 2024 (%, EU27)"
+    assert fig.texts[0].get_text() == "Not measured by the survey: Area D"
+    plt.close(fig)
+    st = sector_table()
+    st.loc[0, "participants"] = 1234.0
+    st.loc[[2, 3], "status"] = "not comparable"
+    fig = im.plot_sectors(st, 2025)
+    assert fig.axes[0].get_title() == "Area A adopts least (10.0 %) and drew ≈ 1,234 participants"
+    assert fig.texts[0].get_text() == "Not measured by the survey: Area C, Area D"
+    plt.close(fig)
+
+
+def test_plot_occupations_bars_in_reverse_order() -> None:
+    import matplotlib.pyplot as plt
+
+    e2, s2, emp = occupations()
+    top = im.top_exposed(e2, s2, emp, 2025, 3)
+    fig = im.plot_occupations(top, "ILO 2025", 2024)
+    ax = fig.axes[0]
+    assert [x.get_text() for x in ax.get_yticklabels()] == top["title"].iloc[::-1].tolist()
+    assert [p.get_width() for p in ax.patches] == top["employment"].iloc[::-1].tolist()
+    assert [x.get_position()[1] for x in ax.texts] == [0, 1, 2]
+    assert ax.get_xlabel() == "EU employment, 2024 (thousands of persons)"
+    assert ax.get_xlim() == pytest.approx((0, float(top["employment"].max()) * 1.45))
+    plt.close(fig)
+
+
+def test_top_exposed_unknown_group_all_missing_and_scores_in_another_order() -> None:
+    _, _, emp = occupations()
+    exposed2 = pd.Series({"OC99": 0.9, "OC41": 0.9, "OC25": np.nan})
+    scores2 = pd.Series({"OC41": 0.2, "OC99": 0.7})  # another order than exposed2: aligned by code
+    top = im.top_exposed(exposed2, scores2, emp, 2025, 5)
+    assert top["isco08"].tolist() == ["OC99", "OC41"]  # tie on 0.9: the higher score first; OC25 (missing) dropped
+    assert top["score"].tolist() == [0.7, 0.2]
+    assert top.loc[0, "title"] == "OC99"  # no title known: the code
+    assert math.isnan(top.loc[0, "employment"]) and top.loc[0, "flag"] == ""  # not published: no flag, not "nan"
+    assert top["flag"].tolist() == ["", "b"] and top.attrs["n_at_top"] == 2
+    none = im.top_exposed(pd.Series({"OC41": np.nan}), scores2, emp, 2025, 5)
+    assert len(none) == 0 and none.attrs["n_at_top"] == 0

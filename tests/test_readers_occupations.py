@@ -53,3 +53,29 @@ def test_bls_national_file_detailed_occupations_in_persons(tmp_path: Path) -> No
                     "11-1021,detailed,**\n11-1000,minor,NA\n")
     out = read_bls_employment(path)
     assert list(out.index) == ["11-1011", "11-1021"] and out["11-1011"] == 1234.0 and math.isnan(out["11-1021"])
+
+
+def test_bls_parse_strips_codes_sorts_and_names_the_series() -> None:
+    from analysis.readers.bls import parse_bls_employment
+
+    raw = pd.DataFrame({"OCC_CODE": [" 15-1252 ", "11-1011", "13-2011", "99-0000"],
+                        "O_GROUP": [" detailed", "detailed ", "detailed", "broad"],
+                        "TOT_EMP": [" 1,500,000 ", "200", "#", "5"]})
+    out = parse_bls_employment(raw)
+    assert out.name == "us_employment" and out.dtype == "float64"
+    assert list(out.index) == ["11-1011", "13-2011", "15-1252"]  # sorted by SOC code, spaces stripped
+    assert out["15-1252"] == 1500000.0 and out["11-1011"] == 200.0 and math.isnan(out["13-2011"])
+    whole = parse_bls_employment(raw.iloc[[1]])
+    assert whole.dtype == "float64" and whole.tolist() == [200.0]
+    # a decimal is a number; "3." and "-4" are not numbers of the file's form
+    odd = parse_bls_employment(raw.assign(TOT_EMP=["1.5", "-4", "3.", "4"]))
+    assert odd["15-1252"] == 1.5 and math.isnan(odd["11-1011"]) and math.isnan(odd["13-2011"])
+
+
+def test_bls_parse_a_soc_code_twice_is_an_error() -> None:
+    from analysis.readers.bls import parse_bls_employment
+
+    raw = pd.DataFrame({"OCC_CODE": ["11-1011", "13-2011", "13-2011 "], "O_GROUP": ["detailed"] * 3,
+                        "TOT_EMP": ["1", "2", "3"]})
+    with pytest.raises(ValueError, match=r"^BLS OEWS: SOC code '13-2011' appears twice$"):
+        parse_bls_employment(raw)
