@@ -448,3 +448,266 @@ def test_flag_counts_types_and_empty_columns() -> None:
     two_missing = _tech().assign(value=[30.8, 11.85, 11.84, NAN, NAN])
     assert pr.technology_sentence(two_missing, "NL", 2025).endswith(
         " Not available: image recognition, generating pictures.")
+
+
+# ------------------------------------------------------------------------------------------------ figures
+# Hand-made profile tables, drawn: each test reads back what a reader sees (bar lengths and positions, hatching of
+# flagged values, the numbers written beside the bars, ticks, labels, titles, legends, notes, alt texts).
+def _agg() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def _close(fig) -> None:  # noqa: ANN001
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text.replace(" %", "\u00a0%").replace(" pp", "\u00a0pp"), 76))
+
+
+def _sizes_table(ref: bool = True) -> pd.DataFrame:
+    return pd.DataFrame({
+        "size_class": ["GE10", "10-249", "GE250"], "label": ["all (10+)", "SMEs (10-249)", "large (250+)"],
+        "value": [42.0, NAN, 74.5], "flag": ["", "c", "u"],
+        "ref_value": [20.0, 19.0, 55.0] if ref else [NAN, NAN, NAN], "ref_flag": ["b", "", ""] if ref else ["", "", ""],
+        "diff_pp": [22.0, NAN, 19.5] if ref else [NAN, NAN, NAN]})
+
+
+def _empty_history() -> pd.DataFrame:
+    return pd.DataFrame({"year": [2025], "small": [NAN], "large": [NAN], "gap_pp": [NAN], "flags": [""],
+                         "ref_small": [NAN], "ref_large": [NAN], "ref_gap_pp": [NAN], "ref_flags": [""],
+                         "diff_pp": [NAN], "after_break": [True]})
+
+
+def _prof(geo: str = "DK", sizes: pd.DataFrame | None = None, history: pd.DataFrame | None = None,
+          tech: pd.DataFrame | None = None, expo: pd.DataFrame | None = None) -> pr.Profile:
+    ref = pr.reference_for(geo)
+    hist = history if history is not None else _empty_history()
+    gaps = pr.DataGaps(geo, pd.DataFrame(columns=["item", "status", "detail"]),
+                       pd.DataFrame(columns=["source", "flag", "meaning", "values", "missing"]))
+    return pr.Profile(geo=geo, name=pr.country_name(geo), reference=ref, year=2025,
+                      sizes=sizes if sizes is not None else _sizes_table(ref is not None), history=hist,
+                      trend=pr.gap_trend(hist), technologies=tech if tech is not None else _sizes_table(),
+                      exposure=expo if expo is not None else pd.DataFrame(), gaps=gaps)
+
+
+def test_wrap_title_keeps_units_with_their_numbers() -> None:
+    import matplotlib.pyplot as plt
+
+    _agg()
+    fig, ax = plt.subplots()
+    text = "Denmark, 2025: 42.0 % of enterprises use AI, 22.0 pp above the EU (20.0 %), and some more words here"
+    pr._wrap(ax, text)
+    _close(fig)
+    # 76 characters at most per line; the number and its unit never split (no-break space before % and pp)
+    assert ax.get_title() == ("Denmark, 2025: 42.0\u00a0% of enterprises use AI, 22.0\u00a0pp above the EU "
+                              "(20.0\u00a0%),\nand some more words here")
+
+
+def test_colours_country_differs_from_eu_only_with_a_reference() -> None:
+    from analysis.core import figures
+
+    assert pr._colours(True) == (figures.PALETTE[1], figures.PALETTE[0])
+    assert pr._colours(False) == (figures.PALETTE[0], figures.PALETTE[0])
+
+
+def test_figure_sizes_bars_hatching_labels_and_meta() -> None:
+    _agg()
+    prof = _prof()
+    fig, data, meta = pr.figure_sizes(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is prof.sizes
+    bars = ax.patches
+    assert len(bars) == 6                       # Denmark's three bars, then the EU's three
+    widths = [b.get_width() for b in bars]
+    assert widths[0] == 42.0 and math.isnan(widths[1]) and widths[2] == 74.5 and widths[3:] == [20.0, 19.0, 55.0]
+    # two bars per row, 0.4 high each: Denmark's above (centre row − 0.2), the EU's below (row + 0.2)
+    assert [round(b.get_height(), 9) for b in bars] == [0.4] * 6
+    assert [round(b.get_y() + b.get_height() / 2, 9) for b in bars] == [-0.2, 0.8, 1.8, 0.2, 1.2, 2.2]
+    assert [b.get_hatch() for b in bars] == [None, "//", "//", "//", None, None]    # flagged values hatched
+    assert [b.get_label() for b in (bars[0], bars[3])] == ["_nolegend_", "_nolegend_"]
+    texts = [(a.get_text(), tuple(round(x, 9) for x in a.xy)) for a in ax.texts]
+    assert texts == [("42.0 %", (42.0, -0.2)), ("not available", (0.0, 0.8)), ("74.5 % (u)", (74.5, 1.8)),
+                     ("20.0 % (b)", (20.0, 0.2)), ("19.0 %", (19.0, 1.2)), ("55.0 %", (55.0, 2.2))]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["all (10+)", "SMEs (10-249)", "large (250+)"]
+    assert list(ax.get_yticks()) == [0, 1, 2] and ax.yaxis_inverted()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Denmark", "EU27"]
+    assert ax.get_xlabel() == "% of enterprises of the size class using at least one AI technology"
+    assert ax.get_title() == _wrapped(pr.size_finding(prof.sizes, "DK", 2025))
+    assert meta["name"] == "ai-use-by-size" and meta["source"] == pr.ADOPTION_SOURCE
+    assert meta["unit"] == "% of enterprises of the size class"
+    assert meta["notes"] == ("E_AI_TANY, unit PC_ENT, 2025. diff_pp = Denmark − EU27, percentage points. "
+                             "Flagged values (hatched): b = break in time series (all (10+) EU27); "
+                             "c = confidential (SMEs (10-249) Denmark); u = low reliability (large (250+) Denmark).")
+    assert meta["alt"] == ("Bar chart: share of enterprises using AI by size class, 2025, Denmark against the EU. "
+                           "all (10+) 42.0 % (EU 20.0 %); SMEs (10-249) not available (EU 19.0 %); "
+                           "large (250+) 74.5 % (EU 55.0 %).")
+
+
+def test_figure_sizes_on_the_eu_page_and_when_nothing_is_available() -> None:
+    _agg()
+    prof = _prof(EU)
+    fig, _data, meta = pr.figure_sizes(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert len(ax.patches) == 3 and ax.get_legend() is None           # no reference: one bar per row, no legend
+    assert [round(b.get_height(), 9) for b in ax.patches] == [0.8] * 3
+    assert [round(b.get_y() + b.get_height() / 2, 9) for b in ax.patches] == [0.0, 1.0, 2.0]
+    assert meta["alt"] == ("Bar chart: share of enterprises using AI by size class, 2025, European Union. "
+                           "all (10+) 42.0 %; SMEs (10-249) not available; large (250+) 74.5 %.")
+    none = _sizes_table()
+    none[["value", "ref_value"]] = NAN
+    assert pr.figure_sizes(_prof(sizes=none)) is None
+    only_eu = _sizes_table()
+    only_eu["value"] = NAN
+    fig, _data, _meta = pr.figure_sizes(_prof(sizes=only_eu))   # the EU's bars are drawn, Denmark's say so
+    _close(fig)
+    assert [a.get_text() for a in fig.axes[0].texts][:3] == ["not available"] * 3
+
+
+def test_figure_technologies_bars_labels_and_meta() -> None:
+    _agg()
+    tech = _sizes_table().assign(label=["text mining", "speech recognition", "image recognition"])
+    prof = _prof(tech=tech)
+    fig, data, meta = pr.figure_technologies(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is tech and len(ax.patches) == 6
+    assert [b.get_hatch() for b in ax.patches] == [None, "//", "//", "//", None, None]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["text mining", "speech recognition", "image recognition"]
+    assert ax.get_xlabel() == "% of all enterprises (10 or more persons employed)"
+    assert ax.get_title() == _wrapped(pr.technology_finding(tech, "DK", 2025))
+    assert (meta["name"], meta["source"], meta["unit"]) == ("technologies", pr.ADOPTION_SOURCE, "% of enterprises")
+    assert meta["notes"] == (
+        "All enterprises (GE10), unit PC_ENT, 2025. Generating pictures, video, sound (E_AI_TPVSG) is asked from 2025 "
+        "only. An enterprise can use several technologies. Flagged values (hatched): b = break in time series "
+        "(text mining EU27); c = confidential (speech recognition Denmark); u = low reliability "
+        "(image recognition Denmark).")
+    assert meta["alt"] == ("Bar chart: share of enterprises using each AI technology, 2025, Denmark against the EU. "
+                           "text mining 42.0 % (EU 20.0 %); speech recognition not available (EU 19.0 %); "
+                           "image recognition 74.5 % (EU 55.0 %).")
+    none = tech.assign(value=NAN, ref_value=NAN)
+    assert pr.figure_technologies(_prof(tech=none)) is None
+
+
+def _trend_history() -> pd.DataFrame:
+    return pd.DataFrame({
+        "year": [2021, 2023, 2024, 2025], "small": [NAN] * 4, "large": [NAN] * 4,
+        "gap_pp": [44.0, NAN, 37.0, 33.5], "flags": ["", "", "u", ""],
+        "ref_small": [NAN] * 4, "ref_large": [NAN] * 4,
+        "ref_gap_pp": [21.0, 23.0, 28.5, 36.0], "ref_flags": ["", "b", "", ""],
+        "diff_pp": [23.0, NAN, 8.5, -2.5], "after_break": [False, False, False, True]})
+
+
+def test_figure_trend_lines_circles_ticks_and_meta() -> None:
+    _agg()
+    hist = _trend_history()
+    prof = _prof(history=hist)
+    fig, data, meta = pr.figure_trend(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is hist
+    lines = [(list(ln.get_xdata()), list(ln.get_ydata()), ln.get_linestyle(),
+              None if ln.get_label().startswith("_") else ln.get_label()) for ln in ax.lines]
+    # Denmark: 2023 missing → no line across it (2021 and 2024 alone); the step into 2025 dashed; the EU: 2021
+    # alone, 2023-24, 2024-25; each line named once in the legend
+    assert lines[:6] == [
+        ([2021], [44.0], "-", "Denmark"), ([2024], [37.0], "-", None), ([2024, 2025], [37.0, 33.5], "--", None),
+        ([2021], [21.0], "-", "EU27"), ([2023, 2024], [23.0, 28.5], "-", None),
+        ([2024, 2025], [28.5, 36.0], "--", None)]
+    assert lines[6][0] == [2024.5, 2024.5] and len(lines) == 7   # the questionnaire change, between 2024 and 2025
+    # flagged values circled: Denmark's 2024 (u), the EU's 2023 (b)
+    assert [c.get_offsets().tolist() for c in ax.collections] == [[[2024.0, 37.0]], [[2023.0, 23.0]]]
+    assert ax.get_ylim()[0] == 0
+    span = ax.patches[0]                                         # 2022 (no AI module) shaded
+    assert (round(span.get_x(), 9), round(span.get_x() + span.get_width(), 9)) == (2021.6, 2022.4)
+    note = ax.texts[0]
+    assert note.get_text() == "no AI module\nin 2022" and note.get_position() == (2022, ax.get_ylim()[1] * 0.97)
+    assert list(ax.get_xticks()) == [2021, 2023, 2024, 2025]
+    assert ax.get_ylabel() == "gap, percentage points (large − SMEs)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Denmark", "EU27", "into 2025: new questionnaire\nitem (pictures, video,\nsound), not comparable",
+        "flagged value"]
+    assert ax.get_title() == _wrapped(pr.trend_finding(prof.trend, "DK"))
+    assert (meta["name"], meta["source"]) == ("sme-gap-trend", pr.ADOPTION_SOURCE)
+    assert meta["unit"] == "percentage points (share of large enterprises − share of SMEs)"
+    assert meta["notes"] == (
+        "SMEs: 10-249 persons employed; large: 250 or more. No AI module in 2022. Dashed: the 2025 questionnaire "
+        "added an item, so 2025 is not strictly comparable with 2024. Circled: Flagged values : "
+        "b = break in time series (2023 EU27); u = low reliability (2024 Denmark).")
+    assert meta["alt"] == (
+        "Line chart: the gap between large enterprises and SMEs by survey year (pp). Denmark: 2021 44.0, "
+        "2023 n/a, 2024 37.0, 2025 33.5; EU27: 2021 21.0, 2023 23.0, 2024 28.5, 2025 36.0.")
+
+
+def test_figure_trend_eu_page_and_nothing_to_draw() -> None:
+    _agg()
+    hist = _trend_history()
+    hist[["ref_gap_pp"]] = NAN
+    hist["ref_flags"] = ""
+    fig, _data, meta = pr.figure_trend(_prof(EU, history=hist))
+    ax = fig.axes[0]
+    _close(fig)
+    assert [ln.get_label() for ln in ax.lines if not ln.get_label().startswith("_")] == ["European Union"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "European Union"
+    assert "EU27" not in meta["alt"] and meta["alt"].startswith("Line chart: the gap between large enterprises and "
+                                                                "SMEs by survey year (pp). European Union: 2021 44.0")
+    assert pr.figure_trend(_prof(history=_empty_history())) is None
+
+
+def _expo_table(country: float = 30.0, cov: float = 90.0, ok: bool = False, eu: float = 25.0) -> pd.DataFrame:
+    return pd.DataFrame({"role": ["country", "reference"], "geo": ["DK", EU], "year": [2025, 2025],
+                         "mean_score": [0.3, 0.25], "exposed_pct": [country, eu], "coverage_pct": [cov, 99.0],
+                         "n_missing": [2, 0], "missing": ["01 02", ""], "u_pct": [0.0, 0.0],
+                         "comparable": [ok, True]})
+
+
+def test_figure_exposure_bars_hatching_labels_and_meta() -> None:
+    _agg()
+    expo = _expo_table()
+    prof = _prof(expo=expo)
+    fig, data, meta = pr.figure_exposure(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is expo
+    assert [b.get_width() for b in ax.patches] == [30.0, 25.0]
+    assert [b.get_hatch() for b in ax.patches] == ["//", None]           # low coverage hatched
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Denmark", "EU27"] and ax.yaxis_inverted()
+    texts = [(a.get_text(), a.xy[0], a.xy[1]) for a in ax.texts]
+    ys = [b.get_y() + b.get_height() / 2 for b in ax.patches]
+    assert texts == [("30.0 % (90 % covered)", 30.0, ys[0]), ("25.0 %", 25.0, ys[1])]
+    assert ax.get_xlim() == (0.0, 60.0)                                   # 30 × 1.25 < 60
+    assert ax.get_xlabel() == "% of employment in occupations exposed to generative AI (ILO 2025 gradients 1-4)"
+    assert ax.get_title() == _wrapped(pr.exposure_finding(expo, "DK"))
+    assert (meta["name"], meta["source"], meta["unit"]) == ("exposure", pr.EXPOSURE_SOURCE, "% of employment")
+    assert meta["notes"] == (
+        "Employment-weighted over ISCO-08 2-digit groups with a score (the armed forces have none); a group's exposed "
+        "share is the share of its unit groups in ILO gradients 1-4. Hatched: scored groups with a value cover less "
+        "than 95 % of employment (suppressed cells): not comparable.")
+    assert meta["alt"] == ("Bar chart: share of employment in occupations exposed to generative AI. "
+                           "Denmark 30.0 % (low coverage); EU27 25.0 %.")
+
+
+def test_figure_exposure_limits_missing_and_none() -> None:
+    _agg()
+    fig, _data, meta = pr.figure_exposure(_prof(expo=_expo_table(country=80.0, cov=99.5, ok=True)))
+    ax = fig.axes[0]
+    _close(fig)
+    assert ax.get_xlim() == (0.0, 100.0)                                  # 80 × 1.25
+    assert [b.get_hatch() for b in ax.patches] == [None, None]
+    assert [a.get_text() for a in ax.texts] == ["80.0 %", "25.0 %"]
+    assert meta["alt"].endswith("Denmark 80.0 %; EU27 25.0 %.")
+    fig, _data, meta = pr.figure_exposure(_prof(expo=_expo_table(country=NAN, cov=NAN)))
+    ax = fig.axes[0]
+    _close(fig)
+    assert [b.get_hatch() for b in ax.patches] == [None, None]           # a missing value is not hatched
+    assert [(a.get_text(), a.xy[0]) for a in ax.texts] == [("not available", 0), ("25.0 %", 25.0)]
+    assert meta["alt"].endswith("Denmark not available (low coverage); EU27 25.0 %.")
+    assert pr.figure_exposure(_prof(expo=_expo_table(country=NAN, eu=NAN))) is None
