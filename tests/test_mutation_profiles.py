@@ -711,3 +711,188 @@ def test_figure_exposure_limits_missing_and_none() -> None:
     assert [(a.get_text(), a.xy[0]) for a in ax.texts] == [("not available", 0), ("25.0 %", 25.0)]
     assert meta["alt"].endswith("Denmark not available (low coverage); EU27 25.0 %.")
     assert pr.figure_exposure(_prof(expo=_expo_table(country=NAN, eu=NAN))) is None
+
+
+# ------------------------------------------------------------------------------------------------ computed tables
+# The shared tiny fixture of test_profiles (EU complete; DK with a b and a u flag; RO with a confidential large
+# value in 2025, no 2023 rows, no barriers, employment cells missing and flagged u).
+import pytest  # noqa: E402
+import test_profiles as tp  # noqa: E402
+
+
+@pytest.fixture
+def tiny_frame() -> pd.DataFrame:
+    return tp.tiny.__wrapped__()
+
+
+@pytest.fixture
+def tiny_inputs() -> pr.ProfileInputs:
+    return pr.ProfileInputs(tp.tiny.__wrapped__(), tp.employment.__wrapped__(), tp.view.__wrapped__())
+
+
+def _nan_equal(got: dict, want: dict) -> None:
+    assert got.keys() == want.keys()
+    for k, w in want.items():
+        g = got[k]
+        if isinstance(w, float) and math.isnan(w):
+            assert isinstance(g, float) and math.isnan(g), k
+        elif isinstance(w, float):
+            assert math.isclose(g, w, abs_tol=1e-9), (k, g, w)
+        else:
+            assert g == w, (k, g, w)
+
+
+def test_gap_history_by_hand(tiny_frame: pd.DataFrame) -> None:
+    tiny = tiny_frame
+    h = pr.gap_history(tiny, "DK")
+    assert h.columns.tolist() == ["year", "small", "large", "gap_pp", "flags", "ref_small", "ref_large",
+                                  "ref_gap_pp", "ref_flags", "diff_pp", "after_break"]
+    assert h["year"].tolist() == [2021, 2023, 2024, 2025]
+    assert h["small"].tolist() == [20.0, 15.0, 25.0, 41.0] and h["large"].tolist() == [64.0, 52.0, 62.0, 74.5]
+    assert h["gap_pp"].tolist() == [44.0, 37.0, 37.0, 33.5] and h["flags"].tolist() == ["", "b", "", ""]
+    assert h["ref_small"].tolist() == [7.0, 7.5, 12.5, 19.0] and h["ref_large"].tolist() == [28.0, 30.5, 41.0, 55.0]
+    assert h["ref_gap_pp"].tolist() == [21.0, 23.0, 28.5, 36.0] and h["ref_flags"].tolist() == ["", "", "", ""]
+    assert h["diff_pp"].tolist() == [23.0, 14.0, 8.5, -2.5]                       # DK − EU
+    assert h["after_break"].tolist() == [False, False, False, True] and h["after_break"].dtype == bool
+    for c in ("small", "large", "gap_pp", "ref_small", "ref_large", "ref_gap_pp", "diff_pp"):
+        assert str(h[c].dtype) == "float64", c
+    ro = pr.gap_history(tiny, "RO", years=[2025, 2023, 2021])                      # years sorted; missing → NaN
+    assert ro["year"].tolist() == [2021, 2023, 2025]
+    assert ro["gap_pp"].iloc[0] == 6.0 and ro["gap_pp"].iloc[1:].isna().all()
+    assert ro["small"].iloc[0] == 2.0 and math.isnan(ro["small"].iloc[1])
+    assert ro["small"].iloc[2] == 4.7 and math.isnan(ro["large"].iloc[2]) and ro["flags"].tolist() == ["", "", "@C"]
+    assert ro["diff_pp"].iloc[0] == -15.0 and ro["diff_pp"].iloc[1:].isna().all()
+    alone = pr.gap_history(tiny, "DK", reference=None)                            # the EU page: no reference
+    assert alone["gap_pp"].tolist() == [44.0, 37.0, 37.0, 33.5]
+    assert alone[["ref_small", "ref_large", "ref_gap_pp", "diff_pp"]].isna().all().all()
+    assert alone["ref_flags"].tolist() == ["", "", "", ""]
+    eu = pr.gap_history(tiny, EU, reference=None)
+    assert eu["gap_pp"].tolist() == [21.0, 23.0, 28.5, 36.0]
+
+
+def test_exposure_profile_by_hand(tiny_inputs: pr.ProfileInputs) -> None:
+    employment, view = tiny_inputs.employment, tiny_inputs.view
+    e = pr.exposure_profile(employment, view, "DK")
+    # DK 2025: OC11 60 (score 0.5, exposed, flagged u), OC21 60 (0.2, not exposed), OC01 unscored; total 125
+    _nan_equal(e.iloc[0].to_dict(), {"role": "country", "geo": "DK", "year": 2025, "mean_score": 0.35,
+                                     "exposed_pct": 50.0, "coverage_pct": 96.0, "n_missing": 0, "missing": "",
+                                     "u_pct": 50.0, "comparable": True})
+    # EU 2025: (100·0.5 + 300·0.2) / 400 = 0.275; 100 / 400 exposed; 400 of 410 covered
+    _nan_equal(e.iloc[1].to_dict(), {"role": "reference", "geo": EU, "year": 2025, "mean_score": 0.275,
+                                     "exposed_pct": 25.0, "coverage_pct": 400 / 410 * 100, "n_missing": 0,
+                                     "missing": "", "u_pct": 0.0, "comparable": True})
+    ro = pr.exposure_profile(employment, view, "RO", reference=None)
+    assert len(ro) == 1
+    _nan_equal(ro.iloc[0].to_dict(), {"role": "country", "geo": "RO", "year": 2025, "mean_score": 0.5,
+                                      "exposed_pct": 100.0, "coverage_pct": 25.0, "n_missing": 2,
+                                      "missing": "OC01 OC21", "u_pct": 0.0, "comparable": False})
+    xx = pr.exposure_profile(employment, view, "XX")                 # no employment: NaN, never 0; every group missing
+    _nan_equal(xx.iloc[0].to_dict(), {"role": "country", "geo": "XX", "year": 2025, "mean_score": NAN,
+                                      "exposed_pct": NAN, "coverage_pct": NAN, "n_missing": 3,
+                                      "missing": "OC01 OC11 OC21", "u_pct": NAN, "comparable": False})
+    assert xx.iloc[1]["exposed_pct"] == 25.0
+    old = pr.exposure_profile(employment, view, "DK", year=2024)     # 2024: only OC11 and OC21 expected
+    _nan_equal(old.iloc[0].to_dict(), {"role": "country", "geo": "DK", "year": 2024, "mean_score": 0.35,
+                                       "exposed_pct": 50.0, "coverage_pct": 100.0, "n_missing": 0, "missing": "",
+                                       "u_pct": 0.0, "comparable": True})
+    _nan_equal(old.iloc[1].to_dict(), {"role": "reference", "geo": EU, "year": 2024, "mean_score": NAN,
+                                       "exposed_pct": NAN, "coverage_pct": NAN, "n_missing": 2,
+                                       "missing": "OC11 OC21", "u_pct": NAN, "comparable": False})
+    none = pr.exposure_profile(employment.iloc[0:0], view, "DK")
+    assert none["year"].isna().all() or none["year"].tolist() == [None, None]
+    assert none["exposed_pct"].isna().all() and not none["comparable"].any()
+
+
+def test_headline_by_hand(tiny_inputs: pr.ProfileInputs) -> None:
+    inputs = tiny_inputs
+    _nan_equal(pr.build_profile("DK", inputs).headline(), {
+        "geo": "DK", "year": 2025, "all": 42.0, "sme": 41.0, "large": 74.5, "gap_pp": 33.5, "eu_all": 20.0,
+        "eu_sme": 19.0, "eu_large": 55.0, "eu_gap_pp": 36.0, "exposure_year": 2025, "exposed_pct": 50.0,
+        "eu_exposed_pct": 25.0, "exposure_comparable": True})
+    _nan_equal(pr.build_profile("RO", inputs).headline(), {
+        "geo": "RO", "year": 2025, "all": 5.2, "sme": 4.7, "large": NAN, "gap_pp": NAN, "eu_all": 20.0,
+        "eu_sme": 19.0, "eu_large": 55.0, "eu_gap_pp": 36.0, "exposure_year": 2025, "exposed_pct": 100.0,
+        "eu_exposed_pct": 25.0, "exposure_comparable": False})
+    _nan_equal(pr.build_profile(EU, inputs).headline(), {
+        "geo": EU, "year": 2025, "all": 20.0, "sme": 19.0, "large": 55.0, "gap_pp": 36.0, "eu_all": NAN,
+        "eu_sme": NAN, "eu_large": NAN, "eu_gap_pp": NAN, "exposure_year": 2025, "exposed_pct": 25.0,
+        "eu_exposed_pct": NAN, "exposure_comparable": True})
+    empty = pr.ProfileInputs(inputs.adoption.iloc[0:0], inputs.employment.iloc[0:0], inputs.view)
+    h = pr.build_profile("DK", empty).headline()                      # no survey year, no exposure year
+    assert h["year"] is None and h["exposure_year"] is None
+    assert math.isnan(h["gap_pp"]) and math.isnan(h["eu_gap_pp"]) and math.isnan(h["all"])
+
+
+def test_data_gaps_items_flags_and_sentences_by_hand(tiny_inputs: pr.ProfileInputs) -> None:
+    inputs = tiny_inputs
+    dk = pr.data_gaps("DK", inputs)
+    tech_missing = ("autonomous robots, vehicles, drones, image recognition/processing, machine learning for data "
+                    "analysis, workflow automation / decision support, generating pictures, video, sound, speech "
+                    "recognition")
+    assert dk.items.to_dict("records") == [
+        {"item": "AI use by size class, 2025", "status": "available", "detail": "5 of 5 size classes"},
+        {"item": "SME gap, survey years 2021, 2023, 2024, 2025", "status": "available", "detail": "4 of 4 years"},
+        {"item": "AI technologies, 2025", "status": "partly available",
+         "detail": "2 of 8 technologies; missing: " + tech_missing},
+        {"item": "Reasons for not using AI (barriers)", "status": "partly available",
+         "detail": "2025: 1 of 32 values (8 reasons × 4 size classes)"},
+        {"item": "Employment by occupation (exposure), 2025", "status": "available",
+         "detail": "scored groups with a value cover 96.0 % of employment"}]
+    assert dk.flags.to_dict("records") == [
+        {"source": "AI use (isoc_eb_ai)", "flag": "b", "meaning": "break in time series", "values": 1, "missing": 0},
+        {"source": "AI use (isoc_eb_ai)", "flag": "u", "meaning": "low reliability", "values": 1, "missing": 0},
+        {"source": "employment by occupation (lfsa_egai2d), 2025", "flag": "u", "meaning": "low reliability",
+         "values": 1, "missing": 0}]
+    assert dk.sentences == [
+        f"AI technologies, 2025: only partly available for Denmark (2 of 8 technologies; missing: {tech_missing}).",
+        "Reasons for not using AI (barriers): only partly available for Denmark (2025: 1 of 32 values (8 reasons × 4 "
+        "size classes)).",
+        "1 value of AI use (isoc_eb_ai) carries the flag b (break in time series).",
+        "1 value of AI use (isoc_eb_ai) carries the flag u (low reliability).",
+        "1 value of employment by occupation (lfsa_egai2d), 2025 carries the flag u (low reliability)."]
+    ro = pr.data_gaps("RO", inputs)
+    assert ro.items["status"].tolist() == ["partly available"] * 3 + ["not available", "partly available"]
+    assert ro.items["detail"].tolist()[:2] == [
+        "2 of 5 size classes; missing: small (10-49), medium (50-249), large (250+)",
+        "2 of 4 years; missing: 2023, 2025"]
+    assert ro.items["detail"].iloc[4] == ("scored groups with a value cover 25.0 % of employment; 2 2-digit groups "
+                                          "without a value: OC01 OC21")
+    assert ro.flags[["flag", "values", "missing"]].to_dict("records") == [
+        {"flag": "@C", "values": 1, "missing": 1}, {"flag": "u", "values": 2, "missing": 2}]
+    assert ro.sentences[0] == ("AI use by size class, 2025: only partly available for Romania (2 of 5 size classes; "
+                               "missing: small (10-49), medium (50-249), large (250+)).")
+    assert ro.sentences[3].startswith("Reasons for not using AI (barriers): not available for Romania (Eurostat "
+                                      "publishes them for no survey year;")
+    assert ro.sentences[-2:] == [
+        "1 value of AI use (isoc_eb_ai) carries the flag @C (confidential), without a value.",
+        "2 values of employment by occupation (lfsa_egai2d), 2025 carry the flag u (low reliability), 2 of them "
+        "without a value."]
+    assert ro.missing_items == ro.items["item"].tolist()
+    assert dk.missing_items == ["AI technologies, 2025", "Reasons for not using AI (barriers)"]
+    assert dk.text() == " ".join(dk.sentences)
+    xx = pr.data_gaps("XX", inputs)
+    assert xx.items["detail"].iloc[4] == "no employment by occupation" and xx.items["status"].iloc[4] == "not available"
+    assert xx.sentences[-1] == "None of the values of XX used here carries a Eurostat flag."
+    assert str(xx.flags["values"].dtype) == "int64" and str(xx.flags["missing"].dtype) == "int64"
+
+
+def test_glance_flags_own_values_only(tiny_inputs: pr.ProfileInputs) -> None:
+    inputs = tiny_inputs
+    assert pr.glance_flags(pr.build_profile("DK", inputs)) == {"all": "", "sme": "", "large": "", "gap": "",
+                                                               "exposed": "u"}
+    # RO: the confidential large value (no value) keeps its flag, and the gap built on it; the u cells of
+    # employment have no value, so the exposed share carries no flag
+    assert pr.glance_flags(pr.build_profile("RO", inputs)) == {"all": "", "sme": "", "large": "@C", "gap": "@C",
+                                                               "exposed": ""}
+    sizes = _sizes_table().assign(flag=["b", "c", "u"], ref_flag=["z", "z", "z"])
+    hist = _trend_history().assign(flags=["", "", "", "u b"], ref_flags=["z"] * 4)
+    prof = _prof(sizes=sizes, history=hist)
+    flags = pd.DataFrame({"source": ["AI use (isoc_eb_ai)", "employment by occupation (lfsa_egai2d), 2025",
+                                     "employment by occupation (lfsa_egai2d), 2025"],
+                          "flag": ["e", "u", "b"], "meaning": ["", "", ""], "values": [3, 2, 1], "missing": [0, 1, 1]})
+    prof = pr.Profile(**{**prof.__dict__, "gaps": pr.DataGaps("DK", prof.gaps.items, flags)})
+    # sorted, each once; the EU's flags (z) never reach the country's keys; b only on a cell without a value
+    assert pr.glance_flags(prof) == {"all": "b", "sme": "c", "large": "u", "gap": "b u", "exposed": "u"}
+    no_year = pr.Profile(**{**prof.__dict__, "year": None})
+    assert pr.glance_flags(no_year)["gap"] == ""
+    assert pr.GLANCE_UNITS == {"all": "%", "sme": "%", "large": "%", "gap": "pp", "exposed": "%"}
