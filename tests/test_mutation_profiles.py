@@ -896,3 +896,14 @@ def test_glance_flags_own_values_only(tiny_inputs: pr.ProfileInputs) -> None:
     no_year = pr.Profile(**{**prof.__dict__, "year": None})
     assert pr.glance_flags(no_year)["gap"] == ""
     assert pr.GLANCE_UNITS == {"all": "%", "sme": "%", "large": "%", "gap": "pp", "exposed": "%"}
+
+
+def test_figure_target_names_the_eu_as_the_profile_does(tiny_inputs: pr.ProfileInputs) -> None:
+    _agg()
+    fig, _data, meta = pr.figure_target(tiny_inputs.adoption, pr.build_profile(EU, tiny_inputs))
+    _close(fig)
+    title = fig.axes[0].get_title()
+    # the adoption chapter calls it "EU27"; the profile page is "European Union" (20.0 % of all enterprises, 2025)
+    assert title.startswith("European Union: 20.0 % of enterprises used AI in 2025") and "EU27" not in title
+    assert meta["alt"].startswith("Line chart: share of enterprises using AI, European Union, against a 75 % line")
+    assert "EU27" not in meta["alt"]
