@@ -907,3 +907,15 @@ def test_figure_target_names_the_eu_as_the_profile_does(tiny_inputs: pr.ProfileI
     assert title.startswith("European Union: 20.0 % of enterprises used AI in 2025") and "EU27" not in title
     assert meta["alt"].startswith("Line chart: share of enterprises using AI, European Union, against a 75 % line")
     assert "EU27" not in meta["alt"]
+
+
+def test_status_boundaries() -> None:
+    assert [pr._status(h, n) for h, n in ((2, 2), (1, 2), (0, 2), (0, 0), (1, 1))] == [
+        "available", "partly available", "not available", "not available", "available"]
+
+
+def test_flag_counts_exact_sorted_by_flag() -> None:
+    f = pd.DataFrame({"value": [1.0, NAN, NAN, 2.0, 3.0], "flag": ["u", "b", "u", None, ""]})
+    assert pr.flag_counts(f, "value", "AI use").to_dict("records") == [
+        {"source": "AI use", "flag": "b", "meaning": "break in time series", "values": 1, "missing": 1},
+        {"source": "AI use", "flag": "u", "meaning": "low reliability", "values": 2, "missing": 1}]
