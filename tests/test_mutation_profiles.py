@@ -656,6 +656,7 @@ def test_figure_trend_eu_page_and_nothing_to_draw() -> None:
     ax = fig.axes[0]
     _close(fig)
     assert [ln.get_label() for ln in ax.lines if not ln.get_label().startswith("_")] == ["European Union"]
+    assert [c.get_offsets().tolist() for c in ax.collections] == [[[2024.0, 37.0]]]   # no EU27 series drawn
     assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "European Union"
     assert "EU27" not in meta["alt"] and meta["alt"].startswith("Line chart: the gap between large enterprises and "
                                                                 "SMEs by survey year (pp). European Union: 2021 44.0")
