@@ -582,6 +582,7 @@ def test_figure_technologies_bars_labels_and_meta() -> None:
     assert data is tech and len(ax.patches) == 6
     assert [b.get_hatch() for b in ax.patches] == [None, "//", "//", "//", None, None]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["text mining", "speech recognition", "image recognition"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Denmark", "EU27"]
     assert ax.get_xlabel() == "% of all enterprises (10 or more persons employed)"
     assert ax.get_title() == _wrapped(pr.technology_finding(tech, "DK", 2025))
     assert (meta["name"], meta["source"], meta["unit"]) == ("technologies", pr.ADOPTION_SOURCE, "% of enterprises")
@@ -920,3 +921,9 @@ def test_flag_counts_exact_sorted_by_flag() -> None:
     assert pr.flag_counts(f, "value", "AI use").to_dict("records") == [
         {"source": "AI use", "flag": "b", "meaning": "break in time series", "values": 1, "missing": 1},
         {"source": "AI use", "flag": "u", "meaning": "low reliability", "values": 2, "missing": 1}]
+
+
+def test_paired_alt_a_missing_eu_value_has_no_unit() -> None:
+    table = pd.DataFrame({"value": [12.0, NAN], "ref_value": [NAN, 8.25]})
+    assert pr.paired_alt("x", table, "DK", ["a", "b"], unit="pp") == (
+        "Bar chart: x, Denmark against the EU. a 12.0 pp (EU not available); b not available (EU 8.3 pp).")
