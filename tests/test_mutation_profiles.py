@@ -927,3 +927,13 @@ def test_paired_alt_a_missing_eu_value_has_no_unit() -> None:
     table = pd.DataFrame({"value": [12.0, NAN], "ref_value": [NAN, 8.25]})
     assert pr.paired_alt("x", table, "DK", ["a", "b"], unit="pp") == (
         "Bar chart: x, Denmark against the EU. a 12.0 pp (EU not available); b not available (EU 8.3 pp).")
+
+
+def test_glance_flags_of_absent_rows_and_missing_flags_are_empty() -> None:
+    sizes = _sizes_table().assign(flag=[NAN, None, "u"]).iloc[[0, 1]]     # no GE250 row; NaN and None flags
+    hist = _trend_history()                                               # no 2026 row
+    prof = _prof(sizes=sizes, history=hist)
+    prof = pr.Profile(**{**prof.__dict__, "year": 2026})
+    assert pr.glance_flags(prof) == {"all": "", "sme": "", "large": "", "gap": "", "exposed": ""}
+    empty = pr.Profile(**{**prof.__dict__, "sizes": sizes.iloc[0:0]})
+    assert pr.glance_flags(empty) == {"all": "", "sme": "", "large": "", "gap": "", "exposed": ""}
