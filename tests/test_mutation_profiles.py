@@ -448,3 +448,492 @@ def test_flag_counts_types_and_empty_columns() -> None:
     two_missing = _tech().assign(value=[30.8, 11.85, 11.84, NAN, NAN])
     assert pr.technology_sentence(two_missing, "NL", 2025).endswith(
         " Not available: image recognition, generating pictures.")
+
+
+# ------------------------------------------------------------------------------------------------ figures
+# Hand-made profile tables, drawn: each test reads back what a reader sees (bar lengths and positions, hatching of
+# flagged values, the numbers written beside the bars, ticks, labels, titles, legends, notes, alt texts).
+def _agg() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def _close(fig) -> None:  # noqa: ANN001
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text.replace(" %", "\u00a0%").replace(" pp", "\u00a0pp"), 76))
+
+
+def _sizes_table(ref: bool = True) -> pd.DataFrame:
+    return pd.DataFrame({
+        "size_class": ["GE10", "10-249", "GE250"], "label": ["all (10+)", "SMEs (10-249)", "large (250+)"],
+        "value": [42.0, NAN, 74.5], "flag": ["", "c", "u"],
+        "ref_value": [20.0, 19.0, 55.0] if ref else [NAN, NAN, NAN], "ref_flag": ["b", "", ""] if ref else ["", "", ""],
+        "diff_pp": [22.0, NAN, 19.5] if ref else [NAN, NAN, NAN]})
+
+
+def _empty_history() -> pd.DataFrame:
+    return pd.DataFrame({"year": [2025], "small": [NAN], "large": [NAN], "gap_pp": [NAN], "flags": [""],
+                         "ref_small": [NAN], "ref_large": [NAN], "ref_gap_pp": [NAN], "ref_flags": [""],
+                         "diff_pp": [NAN], "after_break": [True]})
+
+
+def _prof(geo: str = "DK", sizes: pd.DataFrame | None = None, history: pd.DataFrame | None = None,
+          tech: pd.DataFrame | None = None, expo: pd.DataFrame | None = None) -> pr.Profile:
+    ref = pr.reference_for(geo)
+    hist = history if history is not None else _empty_history()
+    gaps = pr.DataGaps(geo, pd.DataFrame(columns=["item", "status", "detail"]),
+                       pd.DataFrame(columns=["source", "flag", "meaning", "values", "missing"]))
+    return pr.Profile(geo=geo, name=pr.country_name(geo), reference=ref, year=2025,
+                      sizes=sizes if sizes is not None else _sizes_table(ref is not None), history=hist,
+                      trend=pr.gap_trend(hist), technologies=tech if tech is not None else _sizes_table(),
+                      exposure=expo if expo is not None else pd.DataFrame(), gaps=gaps)
+
+
+def test_wrap_title_keeps_units_with_their_numbers() -> None:
+    import matplotlib.pyplot as plt
+
+    _agg()
+    fig, ax = plt.subplots()
+    text = "Denmark, 2025: 42.0 % of enterprises use AI, 22.0 pp above the EU (20.0 %), and some more words here"
+    pr._wrap(ax, text)
+    _close(fig)
+    # 76 characters at most per line; the number and its unit never split (no-break space before % and pp)
+    assert ax.get_title() == ("Denmark, 2025: 42.0\u00a0% of enterprises use AI, 22.0\u00a0pp above the EU "
+                              "(20.0\u00a0%),\nand some more words here")
+
+
+def test_colours_country_differs_from_eu_only_with_a_reference() -> None:
+    from analysis.core import figures
+
+    assert pr._colours(True) == (figures.PALETTE[1], figures.PALETTE[0])
+    assert pr._colours(False) == (figures.PALETTE[0], figures.PALETTE[0])
+
+
+def test_figure_sizes_bars_hatching_labels_and_meta() -> None:
+    _agg()
+    prof = _prof()
+    fig, data, meta = pr.figure_sizes(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is prof.sizes
+    bars = ax.patches
+    assert len(bars) == 6                       # Denmark's three bars, then the EU's three
+    widths = [b.get_width() for b in bars]
+    assert widths[0] == 42.0 and math.isnan(widths[1]) and widths[2] == 74.5 and widths[3:] == [20.0, 19.0, 55.0]
+    # two bars per row, 0.4 high each: Denmark's above (centre row − 0.2), the EU's below (row + 0.2)
+    assert [round(b.get_height(), 9) for b in bars] == [0.4] * 6
+    assert [round(b.get_y() + b.get_height() / 2, 9) for b in bars] == [-0.2, 0.8, 1.8, 0.2, 1.2, 2.2]
+    assert [b.get_hatch() for b in bars] == [None, "//", "//", "//", None, None]    # flagged values hatched
+    assert [b.get_label() for b in (bars[0], bars[3])] == ["_nolegend_", "_nolegend_"]
+    texts = [(a.get_text(), tuple(round(x, 9) for x in a.xy)) for a in ax.texts]
+    assert texts == [("42.0 %", (42.0, -0.2)), ("not available", (0.0, 0.8)), ("74.5 % (u)", (74.5, 1.8)),
+                     ("20.0 % (b)", (20.0, 0.2)), ("19.0 %", (19.0, 1.2)), ("55.0 %", (55.0, 2.2))]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["all (10+)", "SMEs (10-249)", "large (250+)"]
+    assert list(ax.get_yticks()) == [0, 1, 2] and ax.yaxis_inverted()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Denmark", "EU27"]
+    assert ax.get_xlabel() == "% of enterprises of the size class using at least one AI technology"
+    assert ax.get_title() == _wrapped(pr.size_finding(prof.sizes, "DK", 2025))
+    assert meta["name"] == "ai-use-by-size" and meta["source"] == pr.ADOPTION_SOURCE
+    assert meta["unit"] == "% of enterprises of the size class"
+    assert meta["notes"] == ("E_AI_TANY, unit PC_ENT, 2025. diff_pp = Denmark − EU27, percentage points. "
+                             "Flagged values (hatched): b = break in time series (all (10+) EU27); "
+                             "c = confidential (SMEs (10-249) Denmark); u = low reliability (large (250+) Denmark).")
+    assert meta["alt"] == ("Bar chart: share of enterprises using AI by size class, 2025, Denmark against the EU. "
+                           "all (10+) 42.0 % (EU 20.0 %); SMEs (10-249) not available (EU 19.0 %); "
+                           "large (250+) 74.5 % (EU 55.0 %).")
+
+
+def test_figure_sizes_on_the_eu_page_and_when_nothing_is_available() -> None:
+    _agg()
+    prof = _prof(EU)
+    fig, _data, meta = pr.figure_sizes(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert len(ax.patches) == 3 and ax.get_legend() is None           # no reference: one bar per row, no legend
+    assert [round(b.get_height(), 9) for b in ax.patches] == [0.8] * 3
+    assert [round(b.get_y() + b.get_height() / 2, 9) for b in ax.patches] == [0.0, 1.0, 2.0]
+    assert meta["alt"] == ("Bar chart: share of enterprises using AI by size class, 2025, European Union. "
+                           "all (10+) 42.0 %; SMEs (10-249) not available; large (250+) 74.5 %.")
+    none = _sizes_table()
+    none[["value", "ref_value"]] = NAN
+    assert pr.figure_sizes(_prof(sizes=none)) is None
+    only_eu = _sizes_table()
+    only_eu["value"] = NAN
+    fig, _data, _meta = pr.figure_sizes(_prof(sizes=only_eu))   # the EU's bars are drawn, Denmark's say so
+    _close(fig)
+    assert [a.get_text() for a in fig.axes[0].texts][:3] == ["not available"] * 3
+
+
+def test_figure_technologies_bars_labels_and_meta() -> None:
+    _agg()
+    tech = _sizes_table().assign(label=["text mining", "speech recognition", "image recognition"])
+    prof = _prof(tech=tech)
+    fig, data, meta = pr.figure_technologies(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is tech and len(ax.patches) == 6
+    assert [b.get_hatch() for b in ax.patches] == [None, "//", "//", "//", None, None]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["text mining", "speech recognition", "image recognition"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Denmark", "EU27"]
+    assert ax.get_xlabel() == "% of all enterprises (10 or more persons employed)"
+    assert ax.get_title() == _wrapped(pr.technology_finding(tech, "DK", 2025))
+    assert (meta["name"], meta["source"], meta["unit"]) == ("technologies", pr.ADOPTION_SOURCE, "% of enterprises")
+    assert meta["notes"] == (
+        "All enterprises (GE10), unit PC_ENT, 2025. Generating pictures, video, sound (E_AI_TPVSG) is asked from 2025 "
+        "only. An enterprise can use several technologies. Flagged values (hatched): b = break in time series "
+        "(text mining EU27); c = confidential (speech recognition Denmark); u = low reliability "
+        "(image recognition Denmark).")
+    assert meta["alt"] == ("Bar chart: share of enterprises using each AI technology, 2025, Denmark against the EU. "
+                           "text mining 42.0 % (EU 20.0 %); speech recognition not available (EU 19.0 %); "
+                           "image recognition 74.5 % (EU 55.0 %).")
+    none = tech.assign(value=NAN, ref_value=NAN)
+    assert pr.figure_technologies(_prof(tech=none)) is None
+
+
+def _trend_history() -> pd.DataFrame:
+    return pd.DataFrame({
+        "year": [2021, 2023, 2024, 2025], "small": [NAN] * 4, "large": [NAN] * 4,
+        "gap_pp": [44.0, NAN, 37.0, 33.5], "flags": ["", "", "u", ""],
+        "ref_small": [NAN] * 4, "ref_large": [NAN] * 4,
+        "ref_gap_pp": [21.0, 23.0, 28.5, 36.0], "ref_flags": ["", "b", "", ""],
+        "diff_pp": [23.0, NAN, 8.5, -2.5], "after_break": [False, False, False, True]})
+
+
+def test_figure_trend_lines_circles_ticks_and_meta() -> None:
+    _agg()
+    hist = _trend_history()
+    prof = _prof(history=hist)
+    fig, data, meta = pr.figure_trend(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is hist
+    lines = [(list(ln.get_xdata()), list(ln.get_ydata()), ln.get_linestyle(),
+              None if ln.get_label().startswith("_") else ln.get_label()) for ln in ax.lines]
+    # Denmark: 2023 missing → no line across it (2021 and 2024 alone); the step into 2025 dashed; the EU: 2021
+    # alone, 2023-24, 2024-25; each line named once in the legend
+    assert lines[:6] == [
+        ([2021], [44.0], "-", "Denmark"), ([2024], [37.0], "-", None), ([2024, 2025], [37.0, 33.5], "--", None),
+        ([2021], [21.0], "-", "EU27"), ([2023, 2024], [23.0, 28.5], "-", None),
+        ([2024, 2025], [28.5, 36.0], "--", None)]
+    assert lines[6][0] == [2024.5, 2024.5] and len(lines) == 7   # the questionnaire change, between 2024 and 2025
+    # flagged values circled: Denmark's 2024 (u), the EU's 2023 (b)
+    assert [c.get_offsets().tolist() for c in ax.collections] == [[[2024.0, 37.0]], [[2023.0, 23.0]]]
+    assert ax.get_ylim()[0] == 0
+    span = ax.patches[0]                                         # 2022 (no AI module) shaded
+    assert (round(span.get_x(), 9), round(span.get_x() + span.get_width(), 9)) == (2021.6, 2022.4)
+    note = ax.texts[0]
+    assert note.get_text() == "no AI module\nin 2022" and note.get_position() == (2022, ax.get_ylim()[1] * 0.97)
+    assert list(ax.get_xticks()) == [2021, 2023, 2024, 2025]
+    assert ax.get_ylabel() == "gap, percentage points (large − SMEs)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Denmark", "EU27", "into 2025: new questionnaire\nitem (pictures, video,\nsound), not comparable",
+        "flagged value"]
+    assert ax.get_title() == _wrapped(pr.trend_finding(prof.trend, "DK"))
+    assert (meta["name"], meta["source"]) == ("sme-gap-trend", pr.ADOPTION_SOURCE)
+    assert meta["unit"] == "percentage points (share of large enterprises − share of SMEs)"
+    assert meta["notes"] == (
+        "SMEs: 10-249 persons employed; large: 250 or more. No AI module in 2022. Dashed: the 2025 questionnaire "
+        "added an item, so 2025 is not strictly comparable with 2024. Circled: Flagged values : "
+        "b = break in time series (2023 EU27); u = low reliability (2024 Denmark).")
+    assert meta["alt"] == (
+        "Line chart: the gap between large enterprises and SMEs by survey year (pp). Denmark: 2021 44.0, "
+        "2023 n/a, 2024 37.0, 2025 33.5; EU27: 2021 21.0, 2023 23.0, 2024 28.5, 2025 36.0.")
+
+
+def test_figure_trend_eu_page_and_nothing_to_draw() -> None:
+    _agg()
+    hist = _trend_history()
+    hist[["ref_gap_pp"]] = NAN
+    hist["ref_flags"] = ""
+    fig, _data, meta = pr.figure_trend(_prof(EU, history=hist))
+    ax = fig.axes[0]
+    _close(fig)
+    assert [ln.get_label() for ln in ax.lines if not ln.get_label().startswith("_")] == ["European Union"]
+    assert [c.get_offsets().tolist() for c in ax.collections] == [[[2024.0, 37.0]]]   # no EU27 series drawn
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "European Union"
+    assert "EU27" not in meta["alt"] and meta["alt"].startswith("Line chart: the gap between large enterprises and "
+                                                                "SMEs by survey year (pp). European Union: 2021 44.0")
+    assert pr.figure_trend(_prof(history=_empty_history())) is None
+
+
+def _expo_table(country: float = 30.0, cov: float = 90.0, ok: bool = False, eu: float = 25.0) -> pd.DataFrame:
+    return pd.DataFrame({"role": ["country", "reference"], "geo": ["DK", EU], "year": [2025, 2025],
+                         "mean_score": [0.3, 0.25], "exposed_pct": [country, eu], "coverage_pct": [cov, 99.0],
+                         "n_missing": [2, 0], "missing": ["01 02", ""], "u_pct": [0.0, 0.0],
+                         "comparable": [ok, True]})
+
+
+def test_figure_exposure_bars_hatching_labels_and_meta() -> None:
+    _agg()
+    expo = _expo_table()
+    prof = _prof(expo=expo)
+    fig, data, meta = pr.figure_exposure(prof)
+    ax = fig.axes[0]
+    _close(fig)
+    assert data is expo
+    assert [b.get_width() for b in ax.patches] == [30.0, 25.0]
+    assert [b.get_hatch() for b in ax.patches] == ["//", None]           # low coverage hatched
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Denmark", "EU27"] and ax.yaxis_inverted()
+    texts = [(a.get_text(), a.xy[0], a.xy[1]) for a in ax.texts]
+    ys = [b.get_y() + b.get_height() / 2 for b in ax.patches]
+    assert texts == [("30.0 % (90 % covered)", 30.0, ys[0]), ("25.0 %", 25.0, ys[1])]
+    assert ax.get_xlim() == (0.0, 60.0)                                   # 30 × 1.25 < 60
+    assert ax.get_xlabel() == "% of employment in occupations exposed to generative AI (ILO 2025 gradients 1-4)"
+    assert ax.get_title() == _wrapped(pr.exposure_finding(expo, "DK"))
+    assert (meta["name"], meta["source"], meta["unit"]) == ("exposure", pr.EXPOSURE_SOURCE, "% of employment")
+    assert meta["notes"] == (
+        "Employment-weighted over ISCO-08 2-digit groups with a score (the armed forces have none); a group's exposed "
+        "share is the share of its unit groups in ILO gradients 1-4. Hatched: scored groups with a value cover less "
+        "than 95 % of employment (suppressed cells): not comparable.")
+    assert meta["alt"] == ("Bar chart: share of employment in occupations exposed to generative AI. "
+                           "Denmark 30.0 % (low coverage); EU27 25.0 %.")
+
+
+def test_figure_exposure_limits_missing_and_none() -> None:
+    _agg()
+    fig, _data, meta = pr.figure_exposure(_prof(expo=_expo_table(country=80.0, cov=99.5, ok=True)))
+    ax = fig.axes[0]
+    _close(fig)
+    assert ax.get_xlim() == (0.0, 100.0)                                  # 80 × 1.25
+    assert [b.get_hatch() for b in ax.patches] == [None, None]
+    assert [a.get_text() for a in ax.texts] == ["80.0 %", "25.0 %"]
+    assert meta["alt"].endswith("Denmark 80.0 %; EU27 25.0 %.")
+    fig, _data, meta = pr.figure_exposure(_prof(expo=_expo_table(country=NAN, cov=NAN)))
+    ax = fig.axes[0]
+    _close(fig)
+    assert [b.get_hatch() for b in ax.patches] == [None, None]           # a missing value is not hatched
+    assert [(a.get_text(), a.xy[0]) for a in ax.texts] == [("not available", 0), ("25.0 %", 25.0)]
+    assert meta["alt"].endswith("Denmark not available (low coverage); EU27 25.0 %.")
+    assert pr.figure_exposure(_prof(expo=_expo_table(country=NAN, eu=NAN))) is None
+
+
+# ------------------------------------------------------------------------------------------------ computed tables
+# The shared tiny fixture of test_profiles (EU complete; DK with a b and a u flag; RO with a confidential large
+# value in 2025, no 2023 rows, no barriers, employment cells missing and flagged u).
+import pytest  # noqa: E402
+import test_profiles as tp  # noqa: E402
+
+
+@pytest.fixture
+def tiny_frame() -> pd.DataFrame:
+    return tp.tiny.__wrapped__()
+
+
+@pytest.fixture
+def tiny_inputs() -> pr.ProfileInputs:
+    return pr.ProfileInputs(tp.tiny.__wrapped__(), tp.employment.__wrapped__(), tp.view.__wrapped__())
+
+
+def _nan_equal(got: dict, want: dict) -> None:
+    assert got.keys() == want.keys()
+    for k, w in want.items():
+        g = got[k]
+        if isinstance(w, float) and math.isnan(w):
+            assert isinstance(g, float) and math.isnan(g), k
+        elif isinstance(w, float):
+            assert math.isclose(g, w, abs_tol=1e-9), (k, g, w)
+        else:
+            assert g == w, (k, g, w)
+
+
+def test_gap_history_by_hand(tiny_frame: pd.DataFrame) -> None:
+    tiny = tiny_frame
+    h = pr.gap_history(tiny, "DK")
+    assert h.columns.tolist() == ["year", "small", "large", "gap_pp", "flags", "ref_small", "ref_large",
+                                  "ref_gap_pp", "ref_flags", "diff_pp", "after_break"]
+    assert h["year"].tolist() == [2021, 2023, 2024, 2025]
+    assert h["small"].tolist() == [20.0, 15.0, 25.0, 41.0] and h["large"].tolist() == [64.0, 52.0, 62.0, 74.5]
+    assert h["gap_pp"].tolist() == [44.0, 37.0, 37.0, 33.5] and h["flags"].tolist() == ["", "b", "", ""]
+    assert h["ref_small"].tolist() == [7.0, 7.5, 12.5, 19.0] and h["ref_large"].tolist() == [28.0, 30.5, 41.0, 55.0]
+    assert h["ref_gap_pp"].tolist() == [21.0, 23.0, 28.5, 36.0] and h["ref_flags"].tolist() == ["", "", "", ""]
+    assert h["diff_pp"].tolist() == [23.0, 14.0, 8.5, -2.5]                       # DK − EU
+    assert h["after_break"].tolist() == [False, False, False, True] and h["after_break"].dtype == bool
+    for c in ("small", "large", "gap_pp", "ref_small", "ref_large", "ref_gap_pp", "diff_pp"):
+        assert str(h[c].dtype) == "float64", c
+    ro = pr.gap_history(tiny, "RO", years=[2025, 2023, 2021])                      # years sorted; missing → NaN
+    assert ro["year"].tolist() == [2021, 2023, 2025]
+    assert ro["gap_pp"].iloc[0] == 6.0 and ro["gap_pp"].iloc[1:].isna().all()
+    assert ro["small"].iloc[0] == 2.0 and math.isnan(ro["small"].iloc[1])
+    assert ro["small"].iloc[2] == 4.7 and math.isnan(ro["large"].iloc[2]) and ro["flags"].tolist() == ["", "", "@C"]
+    assert ro["diff_pp"].iloc[0] == -15.0 and ro["diff_pp"].iloc[1:].isna().all()
+    alone = pr.gap_history(tiny, "DK", reference=None)                            # the EU page: no reference
+    assert alone["gap_pp"].tolist() == [44.0, 37.0, 37.0, 33.5]
+    assert alone[["ref_small", "ref_large", "ref_gap_pp", "diff_pp"]].isna().all().all()
+    assert alone["ref_flags"].tolist() == ["", "", "", ""]
+    eu = pr.gap_history(tiny, EU, reference=None)
+    assert eu["gap_pp"].tolist() == [21.0, 23.0, 28.5, 36.0]
+
+
+def test_exposure_profile_by_hand(tiny_inputs: pr.ProfileInputs) -> None:
+    employment, view = tiny_inputs.employment, tiny_inputs.view
+    e = pr.exposure_profile(employment, view, "DK")
+    # DK 2025: OC11 60 (score 0.5, exposed, flagged u), OC21 60 (0.2, not exposed), OC01 unscored; total 125
+    _nan_equal(e.iloc[0].to_dict(), {"role": "country", "geo": "DK", "year": 2025, "mean_score": 0.35,
+                                     "exposed_pct": 50.0, "coverage_pct": 96.0, "n_missing": 0, "missing": "",
+                                     "u_pct": 50.0, "comparable": True})
+    # EU 2025: (100·0.5 + 300·0.2) / 400 = 0.275; 100 / 400 exposed; 400 of 410 covered
+    _nan_equal(e.iloc[1].to_dict(), {"role": "reference", "geo": EU, "year": 2025, "mean_score": 0.275,
+                                     "exposed_pct": 25.0, "coverage_pct": 400 / 410 * 100, "n_missing": 0,
+                                     "missing": "", "u_pct": 0.0, "comparable": True})
+    ro = pr.exposure_profile(employment, view, "RO", reference=None)
+    assert len(ro) == 1
+    _nan_equal(ro.iloc[0].to_dict(), {"role": "country", "geo": "RO", "year": 2025, "mean_score": 0.5,
+                                      "exposed_pct": 100.0, "coverage_pct": 25.0, "n_missing": 2,
+                                      "missing": "OC01 OC21", "u_pct": 0.0, "comparable": False})
+    xx = pr.exposure_profile(employment, view, "XX")                 # no employment: NaN, never 0; every group missing
+    _nan_equal(xx.iloc[0].to_dict(), {"role": "country", "geo": "XX", "year": 2025, "mean_score": NAN,
+                                      "exposed_pct": NAN, "coverage_pct": NAN, "n_missing": 3,
+                                      "missing": "OC01 OC11 OC21", "u_pct": NAN, "comparable": False})
+    assert xx.iloc[1]["exposed_pct"] == 25.0
+    old = pr.exposure_profile(employment, view, "DK", year=2024)     # 2024: only OC11 and OC21 expected
+    _nan_equal(old.iloc[0].to_dict(), {"role": "country", "geo": "DK", "year": 2024, "mean_score": 0.35,
+                                       "exposed_pct": 50.0, "coverage_pct": 100.0, "n_missing": 0, "missing": "",
+                                       "u_pct": 0.0, "comparable": True})
+    _nan_equal(old.iloc[1].to_dict(), {"role": "reference", "geo": EU, "year": 2024, "mean_score": NAN,
+                                       "exposed_pct": NAN, "coverage_pct": NAN, "n_missing": 2,
+                                       "missing": "OC11 OC21", "u_pct": NAN, "comparable": False})
+    none = pr.exposure_profile(employment.iloc[0:0], view, "DK")
+    assert none["year"].isna().all() or none["year"].tolist() == [None, None]
+    assert none["exposed_pct"].isna().all() and not none["comparable"].any()
+
+
+def test_headline_by_hand(tiny_inputs: pr.ProfileInputs) -> None:
+    inputs = tiny_inputs
+    _nan_equal(pr.build_profile("DK", inputs).headline(), {
+        "geo": "DK", "year": 2025, "all": 42.0, "sme": 41.0, "large": 74.5, "gap_pp": 33.5, "eu_all": 20.0,
+        "eu_sme": 19.0, "eu_large": 55.0, "eu_gap_pp": 36.0, "exposure_year": 2025, "exposed_pct": 50.0,
+        "eu_exposed_pct": 25.0, "exposure_comparable": True})
+    _nan_equal(pr.build_profile("RO", inputs).headline(), {
+        "geo": "RO", "year": 2025, "all": 5.2, "sme": 4.7, "large": NAN, "gap_pp": NAN, "eu_all": 20.0,
+        "eu_sme": 19.0, "eu_large": 55.0, "eu_gap_pp": 36.0, "exposure_year": 2025, "exposed_pct": 100.0,
+        "eu_exposed_pct": 25.0, "exposure_comparable": False})
+    _nan_equal(pr.build_profile(EU, inputs).headline(), {
+        "geo": EU, "year": 2025, "all": 20.0, "sme": 19.0, "large": 55.0, "gap_pp": 36.0, "eu_all": NAN,
+        "eu_sme": NAN, "eu_large": NAN, "eu_gap_pp": NAN, "exposure_year": 2025, "exposed_pct": 25.0,
+        "eu_exposed_pct": NAN, "exposure_comparable": True})
+    empty = pr.ProfileInputs(inputs.adoption.iloc[0:0], inputs.employment.iloc[0:0], inputs.view)
+    h = pr.build_profile("DK", empty).headline()                      # no survey year, no exposure year
+    assert h["year"] is None and h["exposure_year"] is None
+    assert math.isnan(h["gap_pp"]) and math.isnan(h["eu_gap_pp"]) and math.isnan(h["all"])
+
+
+def test_data_gaps_items_flags_and_sentences_by_hand(tiny_inputs: pr.ProfileInputs) -> None:
+    inputs = tiny_inputs
+    dk = pr.data_gaps("DK", inputs)
+    tech_missing = ("autonomous robots, vehicles, drones, image recognition/processing, machine learning for data "
+                    "analysis, workflow automation / decision support, generating pictures, video, sound, speech "
+                    "recognition")
+    assert dk.items.to_dict("records") == [
+        {"item": "AI use by size class, 2025", "status": "available", "detail": "5 of 5 size classes"},
+        {"item": "SME gap, survey years 2021, 2023, 2024, 2025", "status": "available", "detail": "4 of 4 years"},
+        {"item": "AI technologies, 2025", "status": "partly available",
+         "detail": "2 of 8 technologies; missing: " + tech_missing},
+        {"item": "Reasons for not using AI (barriers)", "status": "partly available",
+         "detail": "2025: 1 of 32 values (8 reasons × 4 size classes)"},
+        {"item": "Employment by occupation (exposure), 2025", "status": "available",
+         "detail": "scored groups with a value cover 96.0 % of employment"}]
+    assert dk.flags.to_dict("records") == [
+        {"source": "AI use (isoc_eb_ai)", "flag": "b", "meaning": "break in time series", "values": 1, "missing": 0},
+        {"source": "AI use (isoc_eb_ai)", "flag": "u", "meaning": "low reliability", "values": 1, "missing": 0},
+        {"source": "employment by occupation (lfsa_egai2d), 2025", "flag": "u", "meaning": "low reliability",
+         "values": 1, "missing": 0}]
+    assert dk.sentences == [
+        f"AI technologies, 2025: only partly available for Denmark (2 of 8 technologies; missing: {tech_missing}).",
+        "Reasons for not using AI (barriers): only partly available for Denmark (2025: 1 of 32 values (8 reasons × 4 "
+        "size classes)).",
+        "1 value of AI use (isoc_eb_ai) carries the flag b (break in time series).",
+        "1 value of AI use (isoc_eb_ai) carries the flag u (low reliability).",
+        "1 value of employment by occupation (lfsa_egai2d), 2025 carries the flag u (low reliability)."]
+    ro = pr.data_gaps("RO", inputs)
+    assert ro.items["status"].tolist() == ["partly available"] * 3 + ["not available", "partly available"]
+    assert ro.items["detail"].tolist()[:2] == [
+        "2 of 5 size classes; missing: small (10-49), medium (50-249), large (250+)",
+        "2 of 4 years; missing: 2023, 2025"]
+    assert ro.items["detail"].iloc[4] == ("scored groups with a value cover 25.0 % of employment; 2 2-digit groups "
+                                          "without a value: OC01 OC21")
+    assert ro.flags[["flag", "values", "missing"]].to_dict("records") == [
+        {"flag": "@C", "values": 1, "missing": 1}, {"flag": "u", "values": 2, "missing": 2}]
+    assert ro.sentences[0] == ("AI use by size class, 2025: only partly available for Romania (2 of 5 size classes; "
+                               "missing: small (10-49), medium (50-249), large (250+)).")
+    assert ro.sentences[3].startswith("Reasons for not using AI (barriers): not available for Romania (Eurostat "
+                                      "publishes them for no survey year;")
+    assert ro.sentences[-2:] == [
+        "1 value of AI use (isoc_eb_ai) carries the flag @C (confidential), without a value.",
+        "2 values of employment by occupation (lfsa_egai2d), 2025 carry the flag u (low reliability), 2 of them "
+        "without a value."]
+    assert ro.missing_items == ro.items["item"].tolist()
+    assert dk.missing_items == ["AI technologies, 2025", "Reasons for not using AI (barriers)"]
+    assert dk.text() == " ".join(dk.sentences)
+    xx = pr.data_gaps("XX", inputs)
+    assert xx.items["detail"].iloc[4] == "no employment by occupation" and xx.items["status"].iloc[4] == "not available"
+    assert xx.sentences[-1] == "None of the values of XX used here carries a Eurostat flag."
+    assert str(xx.flags["values"].dtype) == "int64" and str(xx.flags["missing"].dtype) == "int64"
+
+
+def test_glance_flags_own_values_only(tiny_inputs: pr.ProfileInputs) -> None:
+    inputs = tiny_inputs
+    assert pr.glance_flags(pr.build_profile("DK", inputs)) == {"all": "", "sme": "", "large": "", "gap": "",
+                                                               "exposed": "u"}
+    # RO: the confidential large value (no value) keeps its flag, and the gap built on it; the u cells of
+    # employment have no value, so the exposed share carries no flag
+    assert pr.glance_flags(pr.build_profile("RO", inputs)) == {"all": "", "sme": "", "large": "@C", "gap": "@C",
+                                                               "exposed": ""}
+    sizes = _sizes_table().assign(flag=["b", "c", "u"], ref_flag=["z", "z", "z"])
+    hist = _trend_history().assign(flags=["", "", "", "u b"], ref_flags=["z"] * 4)
+    prof = _prof(sizes=sizes, history=hist)
+    flags = pd.DataFrame({"source": ["AI use (isoc_eb_ai)", "employment by occupation (lfsa_egai2d), 2025",
+                                     "employment by occupation (lfsa_egai2d), 2025"],
+                          "flag": ["e", "u", "b"], "meaning": ["", "", ""], "values": [3, 2, 1], "missing": [0, 1, 1]})
+    prof = pr.Profile(**{**prof.__dict__, "gaps": pr.DataGaps("DK", prof.gaps.items, flags)})
+    # sorted, each once; the EU's flags (z) never reach the country's keys; b only on a cell without a value
+    assert pr.glance_flags(prof) == {"all": "b", "sme": "c", "large": "u", "gap": "b u", "exposed": "u"}
+    no_year = pr.Profile(**{**prof.__dict__, "year": None})
+    assert pr.glance_flags(no_year)["gap"] == ""
+    assert pr.GLANCE_UNITS == {"all": "%", "sme": "%", "large": "%", "gap": "pp", "exposed": "%"}
+
+
+def test_figure_target_names_the_eu_as_the_profile_does(tiny_inputs: pr.ProfileInputs) -> None:
+    _agg()
+    fig, _data, meta = pr.figure_target(tiny_inputs.adoption, pr.build_profile(EU, tiny_inputs))
+    _close(fig)
+    title = fig.axes[0].get_title()
+    # the adoption chapter calls it "EU27"; the profile page is "European Union" (20.0 % of all enterprises, 2025)
+    assert title.startswith("European Union: 20.0 % of enterprises used AI in 2025") and "EU27" not in title
+    assert meta["alt"].startswith("Line chart: share of enterprises using AI, European Union, against a 75 % line")
+    assert "EU27" not in meta["alt"]
+
+
+def test_status_boundaries() -> None:
+    assert [pr._status(h, n) for h, n in ((2, 2), (1, 2), (0, 2), (0, 0), (1, 1))] == [
+        "available", "partly available", "not available", "not available", "available"]
+
+
+def test_flag_counts_exact_sorted_by_flag() -> None:
+    f = pd.DataFrame({"value": [1.0, NAN, NAN, 2.0, 3.0], "flag": ["u", "b", "u", None, ""]})
+    assert pr.flag_counts(f, "value", "AI use").to_dict("records") == [
+        {"source": "AI use", "flag": "b", "meaning": "break in time series", "values": 1, "missing": 1},
+        {"source": "AI use", "flag": "u", "meaning": "low reliability", "values": 2, "missing": 1}]
+
+
+def test_paired_alt_a_missing_eu_value_has_no_unit() -> None:
+    table = pd.DataFrame({"value": [12.0, NAN], "ref_value": [NAN, 8.25]})
+    assert pr.paired_alt("x", table, "DK", ["a", "b"], unit="pp") == (
+        "Bar chart: x, Denmark against the EU. a 12.0 pp (EU not available); b not available (EU 8.3 pp).")
+
+
+def test_glance_flags_of_absent_rows_and_missing_flags_are_empty() -> None:
+    sizes = _sizes_table().assign(flag=[NAN, None, "u"]).iloc[[0, 1]]     # no GE250 row; NaN and None flags
+    hist = _trend_history()                                               # no 2026 row
+    prof = _prof(sizes=sizes, history=hist)
+    prof = pr.Profile(**{**prof.__dict__, "year": 2026})
+    assert pr.glance_flags(prof) == {"all": "", "sme": "", "large": "", "gap": "", "exposed": ""}
+    empty = pr.Profile(**{**prof.__dict__, "sizes": sizes.iloc[0:0]})
+    assert pr.glance_flags(empty) == {"all": "", "sme": "", "large": "", "gap": "", "exposed": ""}

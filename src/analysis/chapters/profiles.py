@@ -860,16 +860,22 @@ def _paired_bars(ax, table: pd.DataFrame, labels: list[str], geo: str) -> None: 
     h = 0.8 / len(series)
     for k, (col, fcol, lab, colour) in enumerate(series):
         ys = rows + (k - (len(series) - 1) / 2) * h
-        bars = ax.barh(ys, table[col].to_numpy(dtype=float), height=h, color=colour, label=lab)
+        bars = ax.barh(ys, table[col].to_numpy(dtype=float), height=h, label=lab,
+                       color=colour,  # pragma: no mutate
+                       )
         ad.hatch_flagged(bars, table[fcol])
         for y, val, fl in zip(ys, table[col], table[fcol], strict=True):
             text = NOT_AVAILABLE if pd.isna(val) else f"{num(val)} %" + (f" ({fl})" if fl else "")
-            ax.annotate(text, (0 if pd.isna(val) else val, y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=8, color="0.4" if pd.isna(val) else "black")
+            ax.annotate(text, (0 if pd.isna(val) else val, y),
+                        xytext=(3, 0), textcoords="offset points",  # pragma: no mutate
+                        va="center", fontsize=8, color="0.4" if pd.isna(val) else "black",  # pragma: no mutate
+                        )
     ax.set_yticks(rows, labels)
     ax.invert_yaxis()
     if has_ref:
-        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+        ax.legend(
+            frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1),  # pragma: no mutate
+        )
 
 
 def _flag_note(table: pd.DataFrame, key: pd.Series, geo: str) -> str:
@@ -883,7 +889,7 @@ def figure_sizes(prof: Profile) -> tuple | None:
     s = prof.sizes
     if s[["value", "ref_value"]].isna().all().all():
         return None
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig, ax = plt.subplots(figsize=(8, 3.8))  # pragma: no mutate
     _paired_bars(ax, s, list(s["label"]), prof.geo)
     ax.set_xlabel("% of enterprises of the size class using at least one AI technology")
     _wrap(ax, size_finding(s, prof.geo, prof.year))
@@ -902,28 +908,43 @@ def figure_trend(prof: Profile) -> tuple | None:
     if hist[["gap_pp", "ref_gap_pp"]].isna().all().all():
         return None
     own, eu = _colours(has_ref)
-    fig, ax = plt.subplots(figsize=(8, 4))
-    series = [("gap_pp", "flags", prof.name, own, 2.2, "o")] + (
-        [("ref_gap_pp", "ref_flags", "EU27", eu, 1.4, "s")] if has_ref else [])
-    for col, fcol, lab, colour, lw, marker in series:
+    fig, ax = plt.subplots(figsize=(8, 4))  # pragma: no mutate
+    series = [("gap_pp", "flags", prof.name, own)] + ([("ref_gap_pp", "ref_flags", "EU27", eu)] if has_ref else [])
+    styles = ((2.2, "o"), (1.4, "s"))  # pragma: no mutate
+    for (col, fcol, lab, colour), (lw, marker) in zip(series, styles, strict=False):
         s = hist.set_index("year")[col].dropna()
         for i, (yrs, style) in enumerate(ad.trend_segments(s.index)):
-            ax.plot(yrs, s.reindex(yrs).to_numpy(), color=colour, marker=marker, ms=4, lw=lw,
-                    linestyle="--" if style == "break" else "-", label=lab if i == 0 else None)
+            ax.plot(yrs, s.reindex(yrs).to_numpy(), linestyle="--" if style == "break" else "-",
+                    label=lab if i == 0 else None,
+                    color=colour, marker=marker, ms=4, lw=lw,  # pragma: no mutate
+                    )
         fl = hist.loc[(hist[fcol] != "") & hist[col].notna()]
-        ax.scatter(fl["year"], fl[col], s=70, facecolors="none", edgecolors="black", zorder=3)
+        ax.scatter(fl["year"], fl[col],
+                   s=70, facecolors="none", edgecolors="black", zorder=3,  # pragma: no mutate
+                   )
     ax.set_ylim(bottom=0)
     top = ax.get_ylim()[1]
-    ax.axvspan(2021.6, 2022.4, color="0.9", zorder=0)
-    ax.text(2022, top * 0.97, "no AI module\nin 2022", ha="center", va="top", fontsize=8, color="0.35")
-    ax.axvline(ad.QUESTIONNAIRE_CHANGE_YEAR - 0.5, color="0.4", ls=":", lw=1)
+    ax.axvspan(2021.6, 2022.4,
+               color="0.9", zorder=0,  # pragma: no mutate
+               )
+    ax.text(2022, top * 0.97, "no AI module\nin 2022",
+            ha="center", va="top", fontsize=8, color="0.35",  # pragma: no mutate
+            )
+    ax.axvline(ad.QUESTIONNAIRE_CHANGE_YEAR - 0.5,
+               color="0.4", ls=":", lw=1,  # pragma: no mutate
+               )
     ax.set_xticks(list(hist["year"]))
     ax.set_ylabel("gap, percentage points (large − SMEs)")
     handles, _ = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], color="0.3", ls="--", label="into 2025: new questionnaire\nitem (pictures, video,\n"
-                       "sound), not comparable"),
-                Line2D([], [], marker="o", ms=9, mfc="none", mec="black", ls="", label="flagged value")]
-    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    handles += [Line2D([], [], label="into 2025: new questionnaire\nitem (pictures, video,\nsound), not comparable",
+                       color="0.3", ls="--",  # pragma: no mutate
+                       ),
+                Line2D([], [], label="flagged value",
+                       marker="o", ms=9, mfc="none", mec="black", ls="",  # pragma: no mutate
+                       )]
+    ax.legend(handles=handles,
+              frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1),  # pragma: no mutate
+              )
     _wrap(ax, trend_finding(prof.trend, prof.geo))
     long = pd.concat([pd.DataFrame({"who": prof.name, "year": hist["year"], "value": hist["gap_pp"]})]
                      + ([pd.DataFrame({"who": "EU27", "year": hist["year"], "value": hist["ref_gap_pp"]})]
@@ -944,7 +965,7 @@ def figure_technologies(prof: Profile) -> tuple | None:
     t = prof.technologies
     if t[["value", "ref_value"]].isna().all().all():
         return None
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(8, 4.6))  # pragma: no mutate
     _paired_bars(ax, t, list(t["label"]), prof.geo)
     ax.set_xlabel("% of all enterprises (10 or more persons employed)")
     _wrap(ax, technology_finding(t, prof.geo, prof.year))
@@ -963,16 +984,18 @@ def figure_exposure(prof: Profile) -> tuple | None:
     if expo["exposed_pct"].isna().all():
         return None
     own, eu = _colours(prof.has_reference)
-    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.55 * len(expo)))
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.55 * len(expo)))  # pragma: no mutate
     labels = [prof.name if r == "country" else "EU27" for r in expo["role"]]
-    bars = ax.barh(labels, expo["exposed_pct"].to_numpy(dtype=float), height=0.6,
-                   color=[own if r == "country" else eu for r in expo["role"]])
+    bars = ax.barh(labels, expo["exposed_pct"].to_numpy(dtype=float),
+                   height=0.6, color=[own if r == "country" else eu for r in expo["role"]],  # pragma: no mutate
+                   )
     for bar, val, ok, cov in zip(bars, expo["exposed_pct"], expo["comparable"], expo["coverage_pct"], strict=True):
         if not ok and pd.notna(val):
             bar.set_hatch("//")
         text = NOT_AVAILABLE if pd.isna(val) else f"{num(val)} %" + ("" if ok else f" ({num(cov, 0)} % covered)")
-        ax.annotate(text, (0 if pd.isna(val) else val, bar.get_y() + bar.get_height() / 2), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(text, (0 if pd.isna(val) else val, bar.get_y() + bar.get_height() / 2),
+                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=8,  # pragma: no mutate
+                    )
     ax.invert_yaxis()
     ax.set_xlim(0, max(60.0, float(expo["exposed_pct"].max()) * 1.25))
     ax.set_xlabel("% of employment in occupations exposed to generative AI (ILO 2025 gradients 1-4)")
