@@ -304,18 +304,13 @@ def execute_run(run: Run, commit: str = "unknown", output_dir: Path | None = Non
     for attempt in (1, 2):
         kernel = kernels.get() if kernels is not None else None
         try:
-            if kernel is None:
-                with _stderr_to(log_path):  # the kernels' start-up chatter goes to a log, not to readers
-                    pm.execute_notebook(
-                        str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3",
-                        cwd=str(src.parent), progress_bar=False, log_output=False,
-                        request_save_on_cell_execute=False,
-                    )
-            else:  # no cwd for papermill (it would chdir this whole process): the kernel is moved there
-                km = kernel.prepare(src.parent, env)
+            # a fresh kernel starts in the notebooks' folder with its chatter in a log; a reused one is moved there
+            # (no cwd for papermill: it would chdir this whole process) and logs since its start
+            where = {"cwd": str(src.parent)} if kernel is None else {"km": kernel.prepare(src.parent, env)}
+            with _stderr_to(log_path) if kernel is None else contextlib.nullcontext():
                 pm.execute_notebook(
                     str(src), str(tmp), parameters=params.model_dump(), kernel_name="python3", progress_bar=False,
-                    log_output=False, request_save_on_cell_execute=False, km=km,
+                    log_output=False, request_save_on_cell_execute=False, **where,
                 )
             break
         except pm.PapermillExecutionError as exc:  # the notebook raised: say where, once; keep the traceback
@@ -566,9 +561,9 @@ def run_all(runs: list[Run], executor: cf.Executor | None = None, workers: int =
     done: list[str] = []
     interrupted = False
     try:
+        reuse = {"kernels": kernels} if kernels is not None else {}  # a caller's executor gets the plain call
         for r in todo:
-            futures[executor.submit(execute_run, r, commit, kernels=kernels)
-                    if kernels is not None else executor.submit(execute_run, r, commit)] = r
+            futures[executor.submit(execute_run, r, commit, **reuse)] = r
         for fut in cf.as_completed(futures):
             r = futures[fut]
             try:

@@ -125,9 +125,6 @@ class ReusableKernel:
         self.runs += 1
         return km
 
-    def alive(self) -> bool:
-        return self.km is not None and bool(run_sync(self.km.is_alive)())
-
     def shutdown(self) -> None:
         """Stop the kernel process (at once: there is nothing to save) and forget it."""
         km, self.km = self.km, None

@@ -16,15 +16,14 @@ import ast
 import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import analysis
 from analysis.core import config
+from analysis.core.storage import atomic_write_json
 
 #: Bump to invalidate every cached run and table at once.
 CACHE_EPOCH = 1
@@ -96,21 +95,12 @@ def _memo() -> dict[str, list]:
 
 
 def _remember(key: str, value: tuple[str, frozenset[str]]) -> None:
-    """Add one entry to the memo file (written atomically under a unique temporary name; a failure to write,
-    e.g. a read-only tree, only costs the next process a parse)."""
+    """Add one entry to the memo file (an atomic write; a failure to write, e.g. a read-only tree, only costs the
+    next process a parse)."""
     memo = _memo()
     memo[key] = [value[0], sorted(value[1])]
-    path = _memo_path()
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{_MEMO_NAME}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(memo, fh, sort_keys=True)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        atomic_write_json(_memo_path(), memo)
 
 
 def _parse(path: Path, text: str | None = None) -> tuple[str, frozenset[str]]:
